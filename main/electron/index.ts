@@ -1,0 +1,70 @@
+/**
+ * The Electron shell: a thin layer over the same workspace services browser mode uses. It owns
+ * the window, the hardening and the IPC transport; everything else is in main/.
+ */
+import { app, BrowserWindow, nativeTheme, shell } from 'electron';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { builtinLabsDir, defaultWorkspaceDir, rendererDir } from '../paths';
+import { createWorkspace, type Workspace } from '../workspace';
+import { serveIpc } from './ipc';
+import { hardenApp } from './security';
+
+const log = (m: string) => console.error(`[mlsys-lab] ${m}`);
+const devServer = process.env['ELECTRON_RENDERER_URL'];
+const appOrigin = devServer ? new URL(devServer).origin : 'file://';
+
+hardenApp(appOrigin, log);
+
+let workspace: Workspace | undefined;
+
+function createWindow(): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1280,
+    height: 860,
+    show: false,
+    title: 'mlsys-lab',
+    backgroundColor: nativeTheme.shouldUseDarkColors ? '#1e1e1e' : '#ffffff',
+    webPreferences: {
+      preload: join(import.meta.dirname, '../preload/index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      webviewTag: false,
+    },
+  });
+  win.once('ready-to-show', () => win.show());
+  if (devServer) void win.loadURL(devServer);
+  else void win.loadURL(pathToFileURL(join(rendererDir(), 'index.html')).href);
+  return win;
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.whenReady().then(() => {
+    workspace = createWorkspace({
+      workspaceDir: process.env.MLSYS_LAB_HOME ? defaultWorkspaceDir() : join(app.getPath('userData'), 'workspace'),
+      labsDir: builtinLabsDir(),
+      mode: 'electron',
+      openExternal: (url) => shell.openExternal(url),
+      log,
+    });
+    serveIpc(workspace.dispatcher, appOrigin, log);
+    createWindow();
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) createWindow();
+    });
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  let disposed = false;
+  app.on('will-quit', (event) => {
+    if (disposed || !workspace) return;
+    event.preventDefault();
+    disposed = true;
+    void workspace.dispose().finally(() => app.quit());
+  });
+}

@@ -1,0 +1,59 @@
+/**
+ * The composition root: constructs every service once, wires their dependencies through
+ * constructors and registers them on one Dispatcher. Both shells (Electron and browser mode),
+ * the CLI and the tests build the workspace here, so they all run the same services.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AppMode } from './api/app';
+import { AppService } from './app/app-service';
+import { LibraryService } from './library/library-service';
+import { Dispatcher } from './rpc/dispatcher';
+import { EventHub } from './rpc/event-hub';
+import { t } from './rpc/schema';
+import { appVersion } from './paths';
+
+export interface WorkspaceOptions {
+  /** Where the database, imported packs and attendee notebooks live. Created if missing. */
+  workspaceDir: string;
+  /** The built-in lab packs (the repository's labs/). */
+  labsDir: string;
+  mode: AppMode;
+  openExternal?: (url: string) => Promise<void>;
+  log?: (message: string) => void;
+}
+
+export interface Workspace {
+  dispatcher: Dispatcher;
+  dispose(): Promise<void>;
+}
+
+export function createWorkspace(options: WorkspaceOptions): Workspace {
+  mkdirSync(options.workspaceDir, { recursive: true });
+  const log = options.log ?? ((m: string) => console.error(`[mlsys-lab] ${m}`));
+  const hub = new EventHub(log);
+  const dispatcher = new Dispatcher(hub, log);
+
+  const app = new AppService({ version: appVersion(), mode: options.mode, workspaceDir: options.workspaceDir, openExternal: options.openExternal });
+  dispatcher.register(
+    'app',
+    {
+      info: { args: [], run: () => app.info() },
+      openExternal: { args: [t.string({ maxLength: 4096 })], run: (url) => app.openExternal(url) },
+    },
+    ['onDidNotify'],
+  );
+
+  const library = new LibraryService([
+    { dir: options.labsDir, source: 'builtin' },
+    { dir: join(options.workspaceDir, 'packs'), source: 'imported' },
+  ]);
+  dispatcher.register('library', { list: { args: [], run: () => library.list() } }, ['onDidChange']);
+
+  return {
+    dispatcher,
+    async dispose() {
+      // services with resources (kernels, the store) are closed here, in reverse order of creation
+    },
+  };
+}

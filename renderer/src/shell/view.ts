@@ -1,0 +1,6 @@
+/** A screen of the app. Mounted into the main area; everything it subscribes to goes in dispose(). */
+export interface View {
+  readonly title: string;
+  mount(host: HTMLElement): void | Promise<void>;
+  dispose(): void;
+}
