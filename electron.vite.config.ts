@@ -16,6 +16,7 @@ export default defineConfig({
         input: {
           index: resolve(import.meta.dirname, 'main/electron/index.ts'),
           web: resolve(import.meta.dirname, 'main/web/index.ts'),
+          cli: resolve(import.meta.dirname, 'main/cli/index.ts'),
         },
         output: { format: 'es', entryFileNames: '[name].js' },
       },

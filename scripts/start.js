@@ -2,35 +2,19 @@
 // `npm start`: builds if the sources changed, then opens the Electron app when its binary is
 // installed, else browser mode. `--browser` forces browser mode; other flags (--port, --host,
 // --no-open, --workspace) go to browser mode as they are.
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { electronBinary } from './electron-binary.js';
+import { ensureBuilt } from './ensure-built.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const forceBrowser = args.includes('--browser');
 const passThrough = args.filter((a) => a !== '--browser');
 
-function newest(path) {
-  if (!existsSync(path)) return 0;
-  const s = statSync(path);
-  if (!s.isDirectory()) return s.mtimeMs;
-  return Math.max(0, ...readdirSync(path).map((e) => newest(join(path, e))));
-}
-
-const outputs = ['out/main/web.js', 'out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html'].map((p) => join(root, p));
-const builtAt = outputs.every(existsSync) ? Math.min(...outputs.map((p) => statSync(p).mtimeMs)) : 0;
-const sourcesAt = Math.max(...['main', 'renderer', 'kernels', 'electron.vite.config.ts', 'package.json'].map((p) => newest(join(root, p))));
-if (sourcesAt > builtAt) {
-  console.log('[mlsys-lab] building…');
-  const b = spawnSync(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-  if (b.status !== 0) {
-    console.error('[mlsys-lab] the build failed; see the errors above.');
-    process.exit(1);
-  }
-}
+ensureBuilt(root);
 
 const electron = forceBrowser ? undefined : electronBinary(root);
 const electronNative = join(root, 'build', 'electron-native', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
