@@ -15,6 +15,7 @@ import type { KernelsApi } from './api/kernels';
 import type { DatasetsApi } from './api/datasets';
 import type { QueuesApi } from './api/queues';
 import type { PacksApi } from './api/packs';
+import type { SettingsApi } from './api/settings';
 
 export type * from './api/app';
 export type * from './api/library';
@@ -23,6 +24,7 @@ export type * from './api/kernels';
 export type * from './api/datasets';
 export type * from './api/queues';
 export type * from './api/packs';
+export type * from './api/settings';
 export type * from './api/common';
 
 export interface LabApi {
@@ -33,6 +35,7 @@ export interface LabApi {
   datasets: DatasetsApi;
   queues: QueuesApi;
   packs: PacksApi;
+  settings: SettingsApi;
 }
 
 export type ApiGroup = keyof LabApi;

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { AppMode } from './api/app';
 import { AppService } from './app/app-service';
 import { LibraryService } from './library/library-service';
+import { SettingsService } from './settings/settings-service';
 import { Dispatcher } from './rpc/dispatcher';
 import { EventHub } from './rpc/event-hub';
 import { t } from './rpc/schema';
@@ -25,6 +26,7 @@ export interface WorkspaceOptions {
 
 export interface Workspace {
   dispatcher: Dispatcher;
+  settings: SettingsService;
   dispose(): Promise<void>;
 }
 
@@ -50,8 +52,29 @@ export function createWorkspace(options: WorkspaceOptions): Workspace {
   ]);
   dispatcher.register('library', { list: { args: [], run: () => library.list() } }, ['onDidChange']);
 
+  const settings = new SettingsService(join(options.workspaceDir, 'settings.json'), (s) => dispatcher.emit('settings', 'onDidChange', s));
+  dispatcher.register(
+    'settings',
+    {
+      get: { args: [], run: () => settings.get() },
+      update: {
+        args: [
+          t.object({
+            'kernel.backend': t.optional(t.literal('auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu')),
+            'energy.gridIntensity': t.optional(t.number({ min: 0, max: 2000 })),
+            'energy.cpuWattsPerCore': t.optional(t.nullable(t.number({ min: 0, max: 500 }))),
+            'notebook.autosaveSeconds': t.optional(t.number({ min: 0, max: 3600 })),
+          }),
+        ],
+        run: (changes) => settings.update(changes),
+      },
+    },
+    ['onDidChange'],
+  );
+
   return {
     dispatcher,
+    settings,
     async dispose() {
       // services with resources (kernels, the store) are closed here, in reverse order of creation
     },

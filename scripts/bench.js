@@ -13,7 +13,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const benchDir = join(root, 'test', 'bench');
 const available = readdirSync(benchDir).filter((f) => f.endsWith('.bench.ts')).map((f) => f.replace('.bench.ts', '')).sort();
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-const unknown = wanted.filter((w) => !available.includes(w));
+// `kernel` runs kernel.bench.ts and every kernel-*.bench.ts, so a topic can span several files
+const matches = (w) => available.filter((a) => a === w || a.startsWith(`${w}-`));
+const unknown = wanted.filter((w) => matches(w).length === 0);
 if (unknown.length) {
   console.error(`Unknown benchmark suite(s): ${unknown.join(', ')}. Available: ${available.join(', ')}`);
   process.exit(2);
@@ -21,7 +23,7 @@ if (unknown.length) {
 const outDir = join(root, '.cache', 'bench');
 mkdirSync(outDir, { recursive: true });
 let failed = false;
-for (const suite of wanted.length ? wanted : available) {
+for (const suite of wanted.length ? [...new Set(wanted.flatMap(matches))] : available) {
   const outfile = join(outDir, `${suite}.mjs`);
   await build({
     entryPoints: [join(benchDir, `${suite}.bench.ts`)],
