@@ -88,10 +88,16 @@ export class PowerTrack {
   times: number[] = [];
   joules: number[] = [];
   watts: number[] = [];
+  /** Stretches without samples much longer than the interval, [from, to] in ms. */
+  gaps: [number, number][] = [];
+
+  /** @param gapMs a pause between samples longer than this is recorded as a gap */
+  constructor(private readonly gapMs = Infinity) {}
 
   add(timeMs: number, watts: number): void {
     const n = this.times.length;
     if (n > 0 && timeMs <= this.times[n - 1]) return; // nvidia-smi timestamps have ms resolution; skip repeats
+    if (n > 0 && timeMs - this.times[n - 1] > this.gapMs) this.gaps.push([this.times[n - 1], timeMs]);
     const cumulative = n === 0 ? 0 : this.joules[n - 1] + ((watts + this.watts[n - 1]) / 2) * ((timeMs - this.times[n - 1]) / 1000);
     this.times.push(timeMs);
     this.joules.push(cumulative);
@@ -134,6 +140,7 @@ export class PowerTrack {
       this.times.splice(0, k);
       this.joules.splice(0, k);
       this.watts.splice(0, k);
+      this.gaps = this.gaps.filter(([, to]) => to > timeMs);
     }
   }
 
@@ -166,7 +173,7 @@ export class NvidiaPowerSampler {
     readonly gpus: readonly GpuInfo[],
     readonly intervalMs: number,
   ) {
-    for (const g of gpus) this.tracks.set(g.index, new PowerTrack());
+    for (const g of gpus) this.tracks.set(g.index, new PowerTrack(4 * intervalMs));
     this.child = spawn(exe, ['--query-gpu=timestamp,index,power.draw', '--format=csv,noheader', '-lms', String(intervalMs)], {
       stdio: ['ignore', 'pipe', 'pipe'],
       windowsHide: true,
@@ -240,6 +247,7 @@ export class NvidiaPowerSampler {
     let joules = 0;
     let samples = 0;
     let extrapolatedMs = 0;
+    let missingMs = 0;
     const warnings: string[] = [];
     for (const [index, track] of this.tracks) {
       const a = track.at(fromMs);
@@ -250,10 +258,14 @@ export class NvidiaPowerSampler {
       }
       joules += Math.max(0, b.joules - a.joules);
       samples += track.samplesBetween(fromMs, toMs);
+      for (const [a0, b0] of track.gaps) missingMs = Math.max(missingMs, Math.min(b0, toMs) - Math.max(a0, fromMs));
       extrapolatedMs = Math.max(extrapolatedMs, Math.min(a.extrapolatedMs, toMs - fromMs) + Math.min(b.extrapolatedMs, toMs - fromMs));
     }
     if (extrapolatedMs > 2 * this.intervalMs) {
       warnings.push(`${Math.round(extrapolatedMs)} ms of GPU power extrapolated from the nearest sample`);
+    }
+    if (missingMs > 0) {
+      warnings.push(`GPU power samples were missing for ${(missingMs / 1000).toFixed(1)} s (nvidia-smi was held up); power interpolated across the gap`);
     }
     if (this.stoppedReason) warnings.push(this.stoppedReason);
     return { joules, samples, warnings };

@@ -142,6 +142,21 @@ describe('measuring GPU energy with nvidia-smi', () => {
     expect((await span.stop()).energy.source).toBe('measured');
   });
 
+  it('counts GPU power during a synchronous cell that blocks the event loop', async () => {
+    const m = await meter({ nvidiaSmi: NVIDIA_SMI_STUB, gpuIntervalMs: 100 });
+    await new Promise((r) => setTimeout(r, 300)); // let sampling start
+    const span = m.start();
+    const until = Date.now() + 700;
+    while (Date.now() < until); // nothing is read from nvidia-smi meanwhile; its samples queue up
+    const report = await span.stop();
+    const gpu = report.components.find((c) => c.component === 'gpu')!;
+    expect(gpu.joules / report.wallSeconds).toBeGreaterThan(92.5 * 0.95);
+    expect(gpu.joules / report.wallSeconds).toBeLessThan(92.5 * 1.05);
+    // 2 GPUs sampled every 100 ms over 0.7 s, read only after the loop ended
+    expect(Number(/, (\d+) samples$/.exec(gpu.method)?.[1])).toBeGreaterThanOrEqual(10);
+    expect(gpu.warnings).toEqual([]);
+  });
+
   it('measures no GPU, and says why, when no GPU reports power', async () => {
     process.env.NVIDIA_SMI_STUB_GPUS = 'NVIDIA GeForce MX150=N/A';
     try {

@@ -40,6 +40,17 @@ describe('nvidia-smi output', () => {
     // outside the samples the nearest power is extrapolated, and says by how much
     expect(t.at(3000)).toEqual({ joules: 350 + 200, extrapolatedMs: 1000 });
   });
+
+  it('records pauses between samples far longer than the interval', () => {
+    const t = new PowerTrack(400);
+    t.add(0, 50);
+    t.add(100, 50);
+    t.add(5100, 50);
+    expect(t.gaps).toEqual([[100, 5100]]);
+    expect(t.at(5100)!.joules).toBeCloseTo(255, 9);
+    t.trimBefore(5100);
+    expect(t.gaps).toEqual([]);
+  });
 });
 
 describe('probing GPUs through nvidia-smi', () => {

@@ -2,9 +2,9 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { projectRoot } from '../../../main/paths';
 
-const fixtures = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/energy');
+const fixtures = join(projectRoot(), 'test/fixtures/energy');
 
 export const NVIDIA_SMI_STUB = join(fixtures, 'nvidia-smi');
 
