@@ -162,6 +162,7 @@ export class EnergyMeter {
   start(): EnergySpan {
     const span = new EnergySpan(this, this.read());
     this.open.add(span);
+    this.pinGpuSamples();
     return span;
   }
 
@@ -190,13 +191,16 @@ export class EnergyMeter {
       await this.gpu.whenCovered(end.wallMs, 3 * this.gpu.intervalMs + 500);
       const g = this.gpu.energyBetween(start.wallMs, end.wallMs);
       components.push(measuredEnergy('gpu', g.joules, `${this.gpu.describe()}, ${g.samples} samples`, { warnings: g.warnings }));
-      const oldest = Math.min(Date.now() - 60_000, ...[...this.open].map((s) => s.start.wallMs));
-      this.gpu.trimBefore(oldest - 5_000);
+      this.pinGpuSamples();
     }
     const energy = totalOf(components);
     const carbon = carbonOf(energy, this.settings.gridIntensity);
     const report = { wallSeconds, cpuSeconds, components, energy, carbon };
     return { ...report, text: formatReport(report) };
+  }
+
+  private pinGpuSamples(): void {
+    if (this.gpu) this.gpu.pinnedFrom = this.open.size ? Math.min(...[...this.open].map((s) => s.start.wallMs)) : undefined;
   }
 
   private cpuComponent(start: Reading, end: Reading, cpuSeconds: number): ComponentEnergy {

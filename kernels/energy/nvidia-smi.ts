@@ -167,6 +167,9 @@ export class NvidiaPowerSampler {
   private stoppedReason: string | undefined;
   private disposed = false;
   private waiters = new Set<() => void>();
+  private linesSinceTrim = 0;
+  /** The start of the oldest span still open (ms since the epoch): samples from then on are kept. */
+  pinnedFrom: number | undefined;
 
   constructor(
     readonly exe: string,
@@ -210,6 +213,12 @@ export class NvidiaPowerSampler {
       const track = this.tracks.get(Number(cells[1]));
       const watts = parseWatts(cells[2]);
       if (track && Number.isFinite(time) && watts !== null) track.add(time, watts);
+    }
+    // Between cells nothing needs old samples: keep a minute, or back to the oldest open span.
+    this.linesSinceTrim += lines.length;
+    if (this.linesSinceTrim > 1000) {
+      this.linesSinceTrim = 0;
+      this.trimBefore(Math.min(this.pinnedFrom ?? Infinity, Date.now() - 60_000) - 5_000);
     }
     this.wake();
   }
