@@ -43,6 +43,8 @@ interface Reading {
   cpuUs: number;
   /** Cumulative RAPL joules, or why they could not be read. */
   rapl: { joules: number } | { error: string } | null;
+  /** Whether GPU power was being sampled. */
+  gpu: boolean;
 }
 
 export class EnergySpan {
@@ -66,14 +68,18 @@ export class EnergyMeter {
   private readonly open = new Set<EnergySpan>();
   private raplTimer: NodeJS.Timeout | undefined;
   private raplFailure: string | undefined;
+  private gpu: NvidiaPowerSampler | undefined;
+  private gpuUnavailable: string | undefined = 'nvidia-smi is still being probed';
+  private disposed = false;
+  /** Settles once nvidia-smi has been probed and, where a GPU reports power, sampling runs. */
+  readonly gpuReady: Promise<void>;
 
   private constructor(
     private readonly rapl: RaplCounter | undefined,
     private readonly raplUnavailable: string | undefined,
-    private readonly gpu: NvidiaPowerSampler | undefined,
-    private readonly gpuUnavailable: string | undefined,
     private readonly options: EnergyMeterOptions,
   ) {
+    this.gpuReady = this.attachGpu();
     this.settings = { gridIntensity: DEFAULT_GRID_INTENSITY, cpuWattsPerCore: null };
     this.power = cpuPower({ model: options.cpuModel });
     this.configure(options.settings ?? {});
@@ -84,8 +90,13 @@ export class EnergyMeter {
     }
   }
 
-  /** Finds what can be measured here (RAPL readable? nvidia-smi with a GPU that reports power?). */
-  static async create(options: EnergyMeterOptions = {}): Promise<EnergyMeter> {
+  /**
+   * Finds what can be measured here. RAPL is checked at once; nvidia-smi is probed in the
+   * background (it can take a second, or hang with a wedged driver), so a kernel starts without
+   * waiting for it: spans started before the GPU sampler runs have no GPU figure. Await
+   * `gpuReady` (or pass `waitForGpu`) to be sure the probe is done.
+   */
+  static async create(options: EnergyMeterOptions & { waitForGpu?: boolean } = {}): Promise<EnergyMeter> {
     const root = options.powercapRoot === undefined ? (process.env.MLSYS_LAB_POWERCAP_ROOT ?? DEFAULT_POWERCAP_ROOT) : options.powercapRoot;
     let rapl: RaplCounter | undefined;
     let raplUnavailable: string | undefined;
@@ -95,21 +106,31 @@ export class EnergyMeter {
       if (opened.ok) rapl = opened.counter;
       else raplUnavailable = opened.reason;
     }
-    const exe = options.nvidiaSmi === undefined ? (process.env.MLSYS_LAB_NVIDIA_SMI ?? 'nvidia-smi') : options.nvidiaSmi;
-    let gpu: NvidiaPowerSampler | undefined;
-    let gpuUnavailable: string | undefined;
-    if (exe === null) gpuUnavailable = 'GPU not measured (turned off)';
-    else {
-      const probe = await probeGpus(exe);
-      if (!probe.ok) gpuUnavailable = probe.reason;
-      else {
-        const withPower = probe.gpus.filter((g) => g.watts !== null);
-        const silent = probe.gpus.filter((g) => g.watts === null).map((g) => `GPU ${g.index} ${g.name} reports no power`);
-        if (withPower.length === 0) gpuUnavailable = silent.join('; ');
-        else gpu = new NvidiaPowerSampler(exe, withPower, options.gpuIntervalMs ?? 500);
-      }
+    const meter = new EnergyMeter(rapl, raplUnavailable, options);
+    if (options.waitForGpu) await meter.gpuReady;
+    return meter;
+  }
+
+  private async attachGpu(): Promise<void> {
+    const fallback = process.platform === 'win32' ? 'nvidia-smi.exe' : 'nvidia-smi';
+    const exe = this.options.nvidiaSmi === undefined ? (process.env.MLSYS_LAB_NVIDIA_SMI ?? fallback) : this.options.nvidiaSmi;
+    if (exe === null) {
+      this.gpuUnavailable = 'GPU not measured (turned off)';
+      return;
     }
-    return new EnergyMeter(rapl, raplUnavailable, gpu, gpuUnavailable, options);
+    const probe = await probeGpus(exe);
+    if (!probe.ok) {
+      this.gpuUnavailable = probe.reason;
+      return;
+    }
+    const withPower = probe.gpus.filter((g) => g.watts !== null);
+    const silent = probe.gpus.filter((g) => g.watts === null).map((g) => `GPU ${g.index} ${g.name} reports no power`);
+    if (withPower.length === 0) this.gpuUnavailable = silent.join('; ');
+    else if (this.disposed) this.gpuUnavailable = 'meter disposed';
+    else {
+      this.gpu = new NvidiaPowerSampler(exe, withPower, this.options.gpuIntervalMs ?? 500);
+      this.gpuUnavailable = undefined;
+    }
   }
 
   /** Applies settings from the workspace (the kernel passes them in at start and on change). */
@@ -156,7 +177,7 @@ export class EnergyMeter {
 
   private read(): Reading {
     const usage = (this.options.cpuUsage ?? process.cpuUsage)();
-    return { wallMs: Date.now(), hrMs: performance.now(), cpuUs: usage.user + usage.system, rapl: this.pollRapl() };
+    return { wallMs: Date.now(), hrMs: performance.now(), cpuUs: usage.user + usage.system, rapl: this.pollRapl(), gpu: this.gpu !== undefined };
   }
 
   start(): EnergySpan {
@@ -187,7 +208,7 @@ export class EnergyMeter {
     const wallSeconds = Math.max(0, (end.hrMs - start.hrMs) / 1000);
     const cpuSeconds = Math.max(0, (end.cpuUs - start.cpuUs) / 1e6);
     const components: ComponentEnergy[] = [this.cpuComponent(start, end, cpuSeconds)];
-    if (this.gpu) {
+    if (this.gpu && start.gpu) {
       await this.gpu.whenCovered(end.wallMs, 3 * this.gpu.intervalMs + 500);
       const g = this.gpu.energyBetween(start.wallMs, end.wallMs);
       components.push(measuredEnergy('gpu', g.joules, `${this.gpu.describe()}, ${g.samples} samples`, { warnings: g.warnings }));
@@ -195,7 +216,7 @@ export class EnergyMeter {
     }
     const energy = totalOf(components);
     const carbon = carbonOf(energy, this.settings.gridIntensity);
-    const report = { wallSeconds, cpuSeconds, components, energy, carbon };
+    const report = { startedAt: start.wallMs, endedAt: end.wallMs, wallSeconds, cpuSeconds, components, energy, carbon };
     return { ...report, text: formatReport(report) };
   }
 
@@ -218,6 +239,7 @@ export class EnergyMeter {
   }
 
   dispose(): void {
+    this.disposed = true;
     clearInterval(this.raplTimer);
     this.gpu?.dispose();
   }

@@ -57,6 +57,9 @@ export interface CarbonFigure {
 
 /** What one cell, one `lab.energy.measure` block, or one training run cost. */
 export interface EnergyReport {
+  /** Wall-clock start and end, ms since the epoch (for the store's runs table). */
+  startedAt: number;
+  endedAt: number;
   wallSeconds: number;
   /** User + system CPU time of the kernel process (all its threads). */
   cpuSeconds: number;

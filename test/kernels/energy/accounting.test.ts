@@ -14,7 +14,7 @@ import { carbonOf, estimatedEnergy, formatEnergy, formatJoules, formatReport, me
 
 function report(components: EnergyReport['components'], gridIntensity = 480): EnergyReport {
   const energy = totalOf(components);
-  const partial = { wallSeconds: 2, cpuSeconds: 1, components, energy, carbon: carbonOf(energy, gridIntensity) };
+  const partial = { startedAt: 0, endedAt: 2000, wallSeconds: 2, cpuSeconds: 1, components, energy, carbon: carbonOf(energy, gridIntensity) };
   return { ...partial, text: formatReport(partial) };
 }
 

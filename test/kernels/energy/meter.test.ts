@@ -9,7 +9,7 @@ afterEach(() => {
 });
 
 async function meter(options: EnergyMeterOptions): Promise<EnergyMeter> {
-  const m = await EnergyMeter.create({ powercapRoot: null, nvidiaSmi: null, ...options });
+  const m = await EnergyMeter.create({ powercapRoot: null, nvidiaSmi: null, waitForGpu: true, ...options });
   cleanup.push(() => m.dispose());
   return m;
 }
@@ -155,6 +155,22 @@ describe('measuring GPU energy with nvidia-smi', () => {
     // 2 GPUs sampled every 100 ms over 0.7 s, read only after the loop ended
     expect(Number(/, (\d+) samples$/.exec(gpu.method)?.[1])).toBeGreaterThanOrEqual(10);
     expect(gpu.warnings).toEqual([]);
+  });
+
+  it('does not hold up a kernel while nvidia-smi is probed; spans begun before sampling have no GPU figure', async () => {
+    process.env.NVIDIA_SMI_STUB_DELAY_MS = '1500';
+    try {
+      const m = await EnergyMeter.create({ powercapRoot: null, nvidiaSmi: NVIDIA_SMI_STUB, gpuIntervalMs: 100 });
+      cleanup.push(() => m.dispose());
+      expect(m.status().gpu).toEqual({ source: 'none', method: 'not measured', reason: 'nvidia-smi is still being probed' });
+      const early = m.start();
+      await m.gpuReady;
+      expect(m.status().gpu.source).toBe('measured');
+      expect((await early.stop()).components.map((c) => c.component)).toEqual(['cpu']);
+      expect((await m.start().stop()).components.map((c) => c.component)).toEqual(['cpu', 'gpu']);
+    } finally {
+      delete process.env.NVIDIA_SMI_STUB_DELAY_MS;
+    }
   });
 
   it('measures no GPU, and says why, when no GPU reports power', async () => {
