@@ -19,6 +19,8 @@ export type MeasuredBlock<T> = EnergyReport & { result: T };
 export interface LabEnergyApi {
   /** Runs `fn` (sync or async) and returns its result with its time, energy and carbon. */
   measure<T>(fn: () => T | Promise<T>): Promise<MeasuredBlock<T>>;
+  /** Starts measuring by hand (e.g. one epoch of a training loop); `stop()` returns the report. */
+  start(): { stop(): Promise<EnergyReport> };
   /** Totals of the cells run so far in this notebook session and in this lab. */
   totals(): { session: EnergyTotals; lab: EnergyTotals | null };
   /** What is measured and what is estimated on this machine, and why. */
@@ -67,6 +69,10 @@ export class KernelEnergy {
         if (typeof fn !== 'function') throw new TypeError(`lab.energy.measure needs a function to run, got ${fn === null ? 'null' : typeof fn}`);
         const { result, report } = await meter.measure(fn);
         return { ...report, result };
+      },
+      start: () => {
+        const span = meter.start();
+        return Object.freeze({ stop: () => span.stop() });
       },
       totals: () => ({
         session: this.ledger.session(this.keys.session),

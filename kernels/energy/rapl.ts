@@ -5,8 +5,9 @@
  * package or outside it and are not added; intel-rapl-mmio:N repeats a package the MSR
  * interface already reports and is used only when that one is missing.
  *
- * Since Linux 5.10 energy_uj is readable by root only (CVE-2020-8694, the PLATYPUS power side
- * channel), so an ordinary user usually gets EACCES and the meter falls back to an estimate.
+ * Since November 2020 (Linux 5.10 and stable backports) energy_uj is readable by root only
+ * (CVE-2020-8694, the PLATYPUS power side channel), so an ordinary user usually gets EACCES and
+ * the meter falls back to an estimate.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

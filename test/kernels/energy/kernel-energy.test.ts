@@ -19,12 +19,16 @@ describe('energy in the kernel', () => {
     const cell = k.startCell();
     setCounter(pc.root, 'intel-rapl:0', 4000000 + 1_000_000);
     const block = await lab.measure(async () => {
-      setCounter(pc.root, 'intel-rapl:0', 4000000 + 3_000_000);
+      setCounter(pc.root, 'intel-rapl:0', 4000000 + 2_000_000);
       return 42;
     });
     expect(block.result).toBe(42);
-    expect(block.energy).toEqual({ joules: 2, source: 'measured' });
-    expect(block.text).toMatch(/2 J measured/);
+    expect(block.energy).toEqual({ joules: 1, source: 'measured' });
+    expect(block.text).toMatch(/1 J measured/);
+    const epoch = lab.start();
+    setCounter(pc.root, 'intel-rapl:0', 4000000 + 2_500_000);
+    expect((await epoch.stop()).energy.joules).toBeCloseTo(0.5, 9);
+    setCounter(pc.root, 'intel-rapl:0', 4000000 + 3_000_000);
     const report = await k.finishCell(cell);
     expect(report.energy.joules).toBeCloseTo(3, 9);
 
