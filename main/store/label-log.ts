@@ -43,6 +43,7 @@ export class LabelLog {
       // the latest label of every sample of a dataset: the max id per sample wins
       latestOfDataset: db.prepare(`SELECT sample_id, value FROM labels WHERE id IN (SELECT max(id) FROM labels WHERE dataset_id = ? GROUP BY sample_id)`),
       latestWithProvenance: db.prepare(`${SELECT} WHERE l.id IN (SELECT max(id) FROM labels WHERE dataset_id = ? GROUP BY sample_id)`),
+      countsOfDataset: db.prepare(`SELECT sample_id, count(*) AS n FROM labels WHERE dataset_id = ? GROUP BY sample_id`),
       countsPerSample: db.prepare(`SELECT sample_id, count(*) AS n FROM labels WHERE sample_id BETWEEN ? AND ? GROUP BY sample_id`),
       distribution: db.prepare(
         `SELECT value, count(*) AS count FROM labels WHERE id IN (SELECT max(id) FROM labels WHERE dataset_id = ? GROUP BY sample_id) GROUP BY value ORDER BY count DESC, value`,
@@ -104,6 +105,13 @@ export class LabelLog {
   latestRecordsOfDataset(datasetId: number): Map<number, LabelRecord> {
     const out = new Map<number, LabelRecord>();
     for (const r of this.s.latestWithProvenance.iterate(datasetId) as IterableIterator<LabelRow>) out.set(r.sample_id, toRecord(r));
+    return out;
+  }
+
+  /** How many labels each sample of a dataset has. */
+  countsOfDataset(datasetId: number): Map<number, number> {
+    const out = new Map<number, number>();
+    for (const r of this.s.countsOfDataset.iterate(datasetId) as IterableIterator<{ sample_id: number; n: number }>) out.set(r.sample_id, r.n);
     return out;
   }
 
