@@ -25,9 +25,12 @@ export type PackTrustReason = 'builtin' | 'trusted-key' | 'trusted-by-user' | 'u
 
 export interface PackTrustInfo {
   id: string;
+  title: string;
   trusted: boolean;
   reason: PackTrustReason;
   signerKeyId: string | null;
+  /** The signer's public key (`ed25519:...`), so the UI can offer to trust the key itself. */
+  signerPublicKey: string | null;
 }
 
 export interface TrustedKey {

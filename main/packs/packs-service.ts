@@ -210,7 +210,14 @@ export class PacksService implements Omit<PacksApi, 'onDidImport'> {
 
   private infoOf(pack: LoadedPack): PackTrustInfo {
     const reason = pack.source === 'builtin' ? 'builtin' : this.options.trust.reason(pack.manifest.id, pack.signer, pack.manifestSha256);
-    return { id: pack.manifest.id, trusted: reason === 'builtin' || reason === 'trusted-key' || reason === 'trusted-by-user', reason, signerKeyId: pack.signer?.keyId ?? null };
+    return {
+      id: pack.manifest.id,
+      title: pack.manifest.title,
+      trusted: reason === 'builtin' || reason === 'trusted-key' || reason === 'trusted-by-user',
+      reason,
+      signerKeyId: pack.signer?.keyId ?? null,
+      signerPublicKey: pack.signer?.publicKey ?? null,
+    };
   }
 
   /**
