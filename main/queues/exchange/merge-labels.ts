@@ -42,13 +42,14 @@ export function mergeLabels(labels: readonly ExchangedLabel[], sink: LabelSink, 
   return sink.transaction(() => {
     const result: MergeResult = { added: 0, alreadyPresent: 0, conflicts: 0, mismatched: [] };
     labels.forEach((l, i) => {
-      const here = sink.find(l.uid);
+      const others = sink.labelsOf(l.dataset, l.position);
+      // labels written before uids existed carry a uid derived from their content, found among the sample's labels
+      const here = sink.find(l.uid) ?? others.find((o) => o.uid === l.uid);
       if (here) {
         if (sameLabel(here, l)) result.alreadyPresent++;
         else result.mismatched.push({ uid: l.uid, line: i + 2 });
         return;
       }
-      const others = sink.labelsOf(l.dataset, l.position);
       if (others.some((o) => o.value !== l.value)) result.conflicts++;
       sink.add(l);
       result.added++;
