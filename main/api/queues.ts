@@ -91,7 +91,7 @@ export interface AnnotatorProgress {
   labeled: number;
   target: number;
   poolSize: number;
-  /** Share of the dataset carrying at least one label. */
+  /** Share of the pool (the dataset) labeled in this queue. */
   poolShare: number;
   /** Over this annotator's recent labels. */
   itemsPerMinute: number | null;

@@ -23,7 +23,7 @@ import { scoreSamples, STRATEGIES } from './strategies';
 export const DEFAULT_SETTINGS: QueueSettings = { target: 200, overlap: 0.1, refreshEvery: 20, leaseSeconds: 600 };
 
 /** The latest model output of a queue, kept so a refresh can re-rank without the kernel. */
-interface ModelOutput {
+export interface ModelOutput {
   modelVersion: string;
   sampleIds: Int32Array;
   probabilities: Float32Array;
@@ -96,18 +96,32 @@ export class QueueService implements Omit<QueuesApi, 'onDidChange'> {
       leaseSeconds: o.leaseSeconds ?? DEFAULT_SETTINGS.leaseSeconds,
     };
     const q = this.store.createQueue({ datasetId: o.datasetId, name: o.name, strategy: o.strategy, settings, classes });
-    this.store.fillQueue(q.id);
     // before any model has spoken, every strategy starts from a seeded random order (cold start)
-    const { sampleIds } = this.store.features(o.datasetId);
-    const scores = scoreSamples('random', { count: sampleIds.length, seed: q.id });
-    this.store.scoreItems(q.id, null, Array.from(sampleIds, (sampleId, i) => ({ sampleId, score: scores[i], suggestion: null, suggestionProbability: null })));
+    this.store.fillQueue(q.id);
     return this.summary(this.store.queue(q.id));
   }
 
   async publishScores(o: PublishScoresOptions): Promise<QueueSummary> {
+    return this.publishModelOutput({
+      queueId: o.queueId,
+      modelVersion: o.modelVersion,
+      sampleIds: Int32Array.from(o.sampleIds),
+      classes: o.classes,
+      probabilities: Float32Array.from(o.probabilities),
+      embeddings: o.embeddings ? Float32Array.from(o.embeddings) : undefined,
+      dim: o.dim,
+    });
+  }
+
+  /**
+   * The same as publishScores with typed arrays, for the kernel's `lab` API: a model trained in a
+   * cell hands its output over the kernel channel by structured clone, without a JSON detour.
+   */
+  async publishModelOutput(o: ModelOutput & { queueId: number }): Promise<QueueSummary> {
     const q = this.store.queue(o.queueId);
     const n = o.sampleIds.length;
     const k = o.classes.length;
+    if (!o.modelVersion) throw new ApiError('E_BAD_SCORES', 'publishScores needs a model version (e.g. "digits-lr-3") so labels can say which model chose them');
     if (k < 2) throw new ApiError('E_BAD_SCORES', `publishScores needs at least two classes, got ${JSON.stringify(o.classes)}`);
     if (o.probabilities.length !== n * k) {
       throw new ApiError('E_BAD_SCORES', `publishScores got ${o.probabilities.length} probabilities for ${n} samples x ${k} classes (expected ${n * k})`);
@@ -117,14 +131,7 @@ export class QueueService implements Omit<QueuesApi, 'onDidChange'> {
     }
     const unknown = o.classes.find((c) => !q.classes.includes(c));
     if (unknown !== undefined) throw new ApiError('E_BAD_SCORES', `Class ${JSON.stringify(unknown)} is not one of queue "${q.name}"'s classes ${JSON.stringify(q.classes)}`);
-    this.models.set(q.id, {
-      modelVersion: o.modelVersion,
-      sampleIds: Int32Array.from(o.sampleIds),
-      probabilities: Float32Array.from(o.probabilities),
-      classes: o.classes,
-      embeddings: o.embeddings ? Float32Array.from(o.embeddings) : undefined,
-      dim: o.dim,
-    });
+    this.models.set(q.id, { modelVersion: o.modelVersion, sampleIds: o.sampleIds, probabilities: o.probabilities, classes: o.classes, embeddings: o.embeddings, dim: o.dim });
     this.rank(q, o.modelVersion);
     return this.summary(this.store.queue(q.id));
   }
@@ -308,7 +315,7 @@ export class QueueService implements Omit<QueuesApi, 'onDidChange'> {
       labeled: counts.done,
       target: q.settings.target,
       poolSize: dataset.sampleCount,
-      poolShare: dataset.sampleCount ? this.store.labeledSamples(q.datasetId) / dataset.sampleCount : 0,
+      poolShare: dataset.sampleCount ? counts.done / dataset.sampleCount : 0,
       itemsPerMinute,
       medianSecondsPerItem,
       finished,

@@ -70,7 +70,7 @@ export interface QueueStore {
   createQueue(q: Omit<StoredQueue, 'id' | 'createdAt' | 'modelVersion'>): StoredQueue;
   queue(queueId: number): StoredQueue;
   queues(datasetId?: number): StoredQueue[];
-  /** Adds every sample of the dataset to the queue with score 0 (pending); existing items are kept. */
+  /** Adds every sample of the dataset to the queue, pending, with a pseudo-random score seeded by the queue (the cold-start order); existing items are kept. */
   fillQueue(queueId: number): void;
   /** Sets scores and suggestions, keeping each item's status; records the model version. */
   scoreItems(queueId: number, modelVersion: string | null, items: readonly ScoredItem[]): void;
@@ -98,8 +98,6 @@ export interface QueueStore {
   itemAnnotators(queueId: number, sampleId: number): string[];
   /** Distinct samples the annotator labeled in the queue. */
   labeledByAnnotator(queueId: number, annotator: string): number;
-  /** Distinct samples of the dataset with any label. */
-  labeledSamples(datasetId: number): number;
   /** Each annotator's latest label per sample in the queue. */
   finalLabels(queueId: number): QueueLabel[];
   annotators(): string[];
