@@ -9,6 +9,7 @@ import type { AppMode } from './api/app';
 import { AppService } from './app/app-service';
 import { LibraryService } from './library/library-service';
 import { SettingsService } from './settings/settings-service';
+import { NotebookService, registerNotebooks } from './notebooks';
 import { Dispatcher } from './rpc/dispatcher';
 import { EventHub } from './rpc/event-hub';
 import { t } from './rpc/schema';
@@ -27,6 +28,7 @@ export interface WorkspaceOptions {
 export interface Workspace {
   dispatcher: Dispatcher;
   settings: SettingsService;
+  notebooks: NotebookService;
   dispose(): Promise<void>;
 }
 
@@ -72,11 +74,25 @@ export function createWorkspace(options: WorkspaceOptions): Workspace {
     ['onDidChange'],
   );
 
+  const notebooks = new NotebookService({
+    workspaceDir: options.workspaceDir,
+    packs: [
+      { dir: options.labsDir, trusted: true },
+      { dir: join(options.workspaceDir, 'packs'), trusted: false },
+    ],
+    autosaveSeconds: () => settings.snapshot()['notebook.autosaveSeconds'],
+    emit: (event) => dispatcher.emit('notebooks', 'onDidChange', event),
+    log,
+  });
+  registerNotebooks(dispatcher, notebooks);
+
   return {
     dispatcher,
     settings,
+    notebooks,
     async dispose() {
       // services with resources (kernels, the store) are closed here, in reverse order of creation
+      await notebooks.dispose();
     },
   };
 }
