@@ -76,6 +76,28 @@ export interface CellRunStats {
   ok: boolean;
 }
 
+/** The kernel behind a notebook, as the status bar shows it. */
+export interface KernelInfo {
+  state: 'none' | 'starting' | 'idle' | 'busy' | 'restarting' | 'dead';
+  /** The TensorFlow.js backend and device, once the kernel has reported them. */
+  backend?: string;
+  device?: string;
+  /** Why the kernel is dead or missing. */
+  message?: string;
+}
+
+/** One variable of the kernel's global scope (inspect_variables). */
+export interface VariableInfo {
+  name: string;
+  type: string;
+  /** For tensors: shape, dtype and bytes held. */
+  shape?: number[];
+  dtype?: string;
+  bytes?: number;
+  /** A short text form of the value. */
+  preview?: string;
+}
+
 /** The saved/dirty/conflict state of a notebook session. */
 export interface NotebookState {
   handle: string;
@@ -101,6 +123,7 @@ export interface NotebookDocument extends NotebookState {
   cells: CellData[];
   /** Run state of cells that are queued, running, or have run in this session. */
   runs: Record<string, CellRunState>;
+  kernel: KernelInfo;
   metadata: Record<string, unknown>;
 }
 
@@ -120,6 +143,7 @@ export type NotebookChange =
   | { kind: 'output'; cellId: string; index: number; output: NotebookOutput }
   | { kind: 'run'; cellId: string; run: CellRunState }
   | { kind: 'state'; state: NotebookState }
+  | { kind: 'kernel'; kernel: KernelInfo }
   | { kind: 'reloaded'; document: NotebookDocument };
 
 export interface NotebookEvent {
@@ -141,5 +165,13 @@ export interface NotebooksApi {
   revert(handle: string): Promise<NotebookDocument>;
   /** Ends the session. Refuses while it has unsaved edits, unless `discard`. */
   close(handle: string, options?: { discard?: boolean }): Promise<void>;
+  /** Queues cells to run in order; outputs arrive as change events. Stops at the first error. */
+  run(handle: string, cellIds: string[]): Promise<void>;
+  /** Interrupts the running cell and drops the queue. */
+  interrupt(handle: string): Promise<void>;
+  /** Restarts the kernel (variables are lost, outputs stay); `runAll` then runs every code cell. */
+  restart(handle: string, options?: { runAll?: boolean }): Promise<void>;
+  /** The kernel's global variables (names, types, tensor shapes and bytes). */
+  variables(handle: string): Promise<VariableInfo[]>;
   onDidChange: Subscribe<NotebookEvent>;
 }

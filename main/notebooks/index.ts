@@ -4,3 +4,4 @@ export { NotebookModel, NotebookEditError } from './notebook-model';
 export { applyKernelEvent, type CellKernelEvent } from './apply-kernel-event';
 export { parseIpynb, serializeIpynb, NotebookFormatError } from './ipynb';
 export { registerNotebooks } from './register-notebooks';
+export type { NotebookKernel, KernelFactory } from './kernel-port';

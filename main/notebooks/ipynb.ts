@@ -4,7 +4,7 @@
  * keys, one-space indent, a final newline), and a cell whose source was not edited keeps the exact
  * JSON form it was read in, so saving an untouched notebook writes the content it read.
  */
-import type { CellType, MultilineString, NotebookOutput } from '../api/notebooks';
+import type { CellData, CellType, MultilineString, NotebookOutput } from '../api/notebooks';
 
 export class NotebookFormatError extends Error {
   readonly code = 'E_NOTEBOOK_FORMAT';
@@ -19,13 +19,7 @@ export class NotebookFormatError extends Error {
 }
 
 /** A cell as read from a file: the modelled fields plus what we keep verbatim for round trips. */
-export interface IpynbCell {
-  id: string;
-  type: CellType;
-  source: string;
-  metadata: Record<string, unknown>;
-  outputs: NotebookOutput[];
-  executionCount: number | null;
+export interface IpynbCell extends CellData {
   /** The source exactly as the file held it; written back while `source` is unchanged. */
   rawSource?: MultilineString;
   /** Other fields of the cell (attachments), kept as they were. */

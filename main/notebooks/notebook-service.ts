@@ -7,11 +7,13 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import type { NotebookDocument, NotebookEdit, NotebookEvent, NotebookRef, NotebookState, NotebooksApi } from '../api/notebooks';
+import type { NotebookDocument, NotebookEdit, NotebookEvent, NotebookRef, NotebookState, NotebooksApi, VariableInfo } from '../api/notebooks';
 import { ApiError } from '../rpc/errors';
 import { writeFileAtomic } from '../util/atomic-write';
 import { foreignLanguage, parseIpynb, serializeIpynb, TYPESCRIPT_METADATA } from './ipynb';
 import { NotebookModel } from './notebook-model';
+import { CellRunner } from './cell-runner';
+import type { KernelFactory } from './kernel-port';
 import { readIfExists, resolveNotebook, sha256, type PackSource } from './notebook-files';
 
 export interface NotebookServiceOptions {
@@ -20,6 +22,8 @@ export interface NotebookServiceOptions {
   /** Seconds after an edit before a dirty notebook is saved; 0 turns autosave off. Read at every edit. */
   autosaveSeconds: () => number;
   emit: (event: NotebookEvent) => void;
+  /** Starts a kernel for a notebook; without one, cells cannot run (E_NO_KERNEL). */
+  kernels?: KernelFactory;
   log?: (message: string) => void;
 }
 
@@ -30,6 +34,7 @@ interface Session {
   trusted: boolean;
   notice: string | null;
   model: NotebookModel;
+  runner: CellRunner;
   /** Hash of the file as we last read or wrote it. */
   diskHash: string | null;
   diskChanged: boolean;
@@ -81,6 +86,7 @@ export class NotebookService implements Omit<NotebooksApi, 'onDidChange'> {
         ? `This notebook was written for ${foreign}. mlsys-lab runs TypeScript, so it is open read-only: you can read it and its saved outputs, but not edit or run it.`
         : null,
       model: new NotebookModel(nb, newCellId),
+      runner: undefined as unknown as CellRunner,
       diskHash: sha256(text),
       diskChanged: false,
       savedAt: null,
@@ -88,6 +94,7 @@ export class NotebookService implements Omit<NotebooksApi, 'onDidChange'> {
       announcedDirty: false,
       saving: Promise.resolve(),
     };
+    session.runner = new CellRunner(handle, () => session.model, this.options.kernels, (kernel) => session.model.announce({ kind: 'kernel', kernel }));
     this.attach(session);
     this.sessions.set(handle, session);
     return session;
@@ -166,6 +173,7 @@ export class NotebookService implements Omit<NotebooksApi, 'onDidChange'> {
       version: s.model.version,
       cells: s.model.cells(),
       runs: Object.fromEntries(s.model.runs),
+      kernel: s.runner.kernelInfo,
       metadata: s.model.metadata,
     };
   }
@@ -237,6 +245,26 @@ export class NotebookService implements Omit<NotebooksApi, 'onDidChange'> {
     return this.document(s);
   }
 
+  async run(handle: string, cellIds: string[]): Promise<void> {
+    const s = this.session(handle);
+    if (s.notice) throw new ApiError('E_READ_ONLY', `Notebook "${handle}" cannot run: ${s.notice}`);
+    await s.runner.run(cellIds);
+  }
+
+  async interrupt(handle: string): Promise<void> {
+    await this.session(handle).runner.interrupt();
+  }
+
+  async restart(handle: string, options: { runAll?: boolean } = {}): Promise<void> {
+    const s = this.session(handle);
+    await s.runner.restart();
+    if (options.runAll) await s.runner.run(s.model.cells().filter((c) => c.type === 'code').map((c) => c.id));
+  }
+
+  async variables(handle: string): Promise<VariableInfo[]> {
+    return this.session(handle).runner.variables();
+  }
+
   async close(handle: string, options: { discard?: boolean } = {}): Promise<void> {
     const s = this.sessions.get(handle);
     if (!s) return;
@@ -247,6 +275,7 @@ export class NotebookService implements Omit<NotebooksApi, 'onDidChange'> {
 
   private drop(s: Session): void {
     clearTimeout(s.autosave);
+    void s.runner.dispose();
     s.watcher?.close();
     this.sessions.delete(s.handle);
   }

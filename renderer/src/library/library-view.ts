@@ -1,5 +1,6 @@
 import type { LabApi, PackSummary } from '../../../main/api';
 import { h } from '../shell/dom';
+import { notebookHash } from '../notebook';
 import type { View } from '../shell/view';
 
 /** The lab library: every pack the workspace knows, from its real manifest. */
@@ -39,6 +40,7 @@ function card(pack: PackSummary): HTMLElement {
     h('h2', {}, pack.title),
     h('p', { class: 'summary' }, pack.summary),
     h('ul', { class: 'topics', 'aria-label': 'Topics' }, ...pack.topics.map((t) => h('li', { class: 'topic' }, t))),
+    h('ul', { class: 'pack-notebooks', 'aria-label': 'Notebooks' }, ...pack.notebooks.map((nb) => h('li', {}, h('a', { href: notebookHash({ pack: pack.id, notebook: nb }), class: 'open-notebook' }, `Open ${nb}`)))),
     h(
       'footer',
       {},
