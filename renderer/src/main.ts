@@ -2,6 +2,7 @@ import './styles.css';
 import { createApiClient } from './api/client';
 import { connect } from './api/transports';
 import { LibraryView } from './library/library-view';
+import { DatasetsView } from './datasets/datasets-view';
 import { h } from './shell/dom';
 import type { View } from './shell/view';
 import type { LabApi } from '../../main/api';
@@ -10,7 +11,10 @@ import type { LabApi } from '../../main/api';
 const api: LabApi = createApiClient(connect());
 
 type Route = { name: string; label: string; make: (params: URLSearchParams) => View };
-const routes: Route[] = [{ name: 'library', label: 'Library', make: () => new LibraryView(api) }];
+const routes: Route[] = [
+  { name: 'library', label: 'Library', make: () => new LibraryView(api) },
+  { name: 'datasets', label: 'Datasets', make: (params) => new DatasetsView(api, params) },
+];
 
 const main = h('main', { id: 'view', tabindex: '-1' });
 const nav = h('nav', { 'aria-label': 'Screens' });
