@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import type { AppMode } from './api/app';
 import { AppService } from './app/app-service';
 import { LibraryService } from './library/library-service';
+import { createPacksService, registerPacks } from './packs/register';
+import type { PacksService } from './packs/packs-service';
 import { SettingsService } from './settings/settings-service';
 import { DatasetService, nameOrIndex } from './store';
 import { Dispatcher } from './rpc/dispatcher';
@@ -30,6 +32,7 @@ export interface Workspace {
   settings: SettingsService;
   /** The store as services and the kernel host see it (lab data calls: createLabDataHandlers). */
   datasets: DatasetService;
+  packs: PacksService;
   dispose(): Promise<void>;
 }
 
@@ -49,10 +52,22 @@ export function createWorkspace(options: WorkspaceOptions): Workspace {
     ['onDidNotify'],
   );
 
-  const library = new LibraryService([
-    { dir: options.labsDir, source: 'builtin' },
-    { dir: join(options.workspaceDir, 'packs'), source: 'imported' },
-  ]);
+  const packs = createPacksService({
+    workspaceDir: options.workspaceDir,
+    labsDir: options.labsDir,
+    log,
+    onDidChange: () => dispatcher.emit('library', 'onDidChange', undefined),
+    onDidImport: (result) => dispatcher.emit('packs', 'onDidImport', result),
+  });
+  registerPacks(dispatcher, packs);
+
+  const library = new LibraryService(
+    [
+      { dir: options.labsDir, source: 'builtin' },
+      { dir: join(options.workspaceDir, 'packs'), source: 'imported' },
+    ],
+    (dir, source) => packs.loadForLibrary(dir, source),
+  );
   dispatcher.register('library', { list: { args: [], run: () => library.list() } }, ['onDidChange']);
 
   const settings = new SettingsService(join(options.workspaceDir, 'settings.json'), (s) => dispatcher.emit('settings', 'onDidChange', s));
@@ -133,6 +148,7 @@ export function createWorkspace(options: WorkspaceOptions): Workspace {
     dispatcher,
     settings,
     datasets,
+    packs,
     async dispose() {
       // services with resources (kernels, the store) are closed here, in reverse order of creation
       datasets.close();

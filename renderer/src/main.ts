@@ -1,6 +1,8 @@
 import './styles.css';
 import { createApiClient } from './api/client';
 import { connect } from './api/transports';
+import { AnnotateView } from './annotate/annotate-view';
+import { ReviewView } from './annotate/review-view';
 import { LibraryView } from './library/library-view';
 import { DatasetsView } from './datasets/datasets-view';
 import { h } from './shell/dom';
@@ -14,6 +16,8 @@ type Route = { name: string; label: string; make: (params: URLSearchParams) => V
 const routes: Route[] = [
   { name: 'library', label: 'Library', make: () => new LibraryView(api) },
   { name: 'datasets', label: 'Datasets', make: (params) => new DatasetsView(api, params) },
+  { name: 'annotate', label: 'Annotate', make: (p) => new AnnotateView(api, p) },
+  { name: 'review', label: 'Review', make: (p) => new ReviewView(api, p) },
 ];
 
 const main = h('main', { id: 'view', tabindex: '-1' });

@@ -84,8 +84,8 @@ describe('the dataset browser in Chromium', () => {
     await page.locator('.dataset-item.selected', { hasText: 'scores' }).waitFor();
     await page.getByLabel('File or folder to import').fill(join(h.workspaceDir, 'missing.csv'));
     await page.getByRole('button', { name: 'Import' }).click();
-    await page.locator('.import-status .problem').waitFor();
-    expect(await page.locator('.import-status .problem').textContent()).toMatch(/missing\.csv": there is no such file or folder/);
+    await page.locator('.ds-import-status .problem').waitFor();
+    expect(await page.locator('.ds-import-status .problem').textContent()).toMatch(/missing\.csv": there is no such file or folder/);
     await page.close();
   });
 });

@@ -32,7 +32,7 @@ export class DatasetsView implements View {
   async mount(host: HTMLElement): Promise<void> {
     this.list = h('div', { class: 'dataset-list', role: 'listbox', 'aria-label': 'Datasets' });
     this.detail = h('section', { class: 'dataset-detail', 'aria-live': 'polite' });
-    this.importStatus = h('div', { class: 'import-status' });
+    this.importStatus = h('div', { class: 'ds-import-status' });
     host.append(
       h('header', { class: 'view-header' }, h('h1', {}, 'Datasets'), h('p', { class: 'muted' }, 'The data in this workspace: samples, their labels and where each label came from.')),
       this.importForm(),
