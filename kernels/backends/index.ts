@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { registerMissingGradientKernels } from './wasm-gradients';
+import { registerWasmKernels } from './wasm-kernels';
 import { installPthreadWorker, withLogicalCores } from './wasm-threads';
 
 export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
@@ -90,7 +90,7 @@ async function loadWasm(threads: number): Promise<Loaded> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   const dist = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/';
   wasm.setWasmPaths(dist);
-  const addedKernels = registerMissingGradientKernels('wasm');
+  const addedKernels = registerWasmKernels('wasm');
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT') as boolean;
   let threadsNote: string | undefined;
   const start = async (n: number) => {

@@ -15,7 +15,7 @@ import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../kernels/backends';
-import { registerMissingGradientKernels } from '../../kernels/backends/wasm-gradients';
+import { registerWasmKernels } from '../../kernels/backends/wasm-kernels';
 import { quantile, report } from './report';
 
 type Figures = Record<string, number>;
@@ -25,7 +25,7 @@ async function usePlainWasm(): Promise<string> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   const require = createRequire(import.meta.url);
   wasm.setWasmPaths(join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/');
-  registerMissingGradientKernels('wasm', { replaceSlow: false });
+  registerWasmKernels('wasm', { replaceSlow: false });
   if (!(await tf.setBackend('wasm'))) throw new Error('plain wasm did not load');
   return 'wasm (plain TF.js, 1 thread)';
 }

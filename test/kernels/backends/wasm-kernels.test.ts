@@ -20,10 +20,11 @@ async function onBoth(f: () => tf.Tensor[]): Promise<{ cpu: Float32Array[]; wasm
 }
 
 function expectClose(r: { cpu: Float32Array[]; wasm: Float32Array[] }, tol = 1e-4): void {
+  const within = tol === 0 ? (d: number) => d === 0 : (d: number) => d < tol;
   r.cpu.forEach((ref, k) => {
     let worst = 0;
     ref.forEach((v, i) => { worst = Math.max(worst, Math.abs(v - r.wasm[k][i])); });
-    expect(worst, `gradient ${k}: largest difference from cpu`).toBeLessThan(tol);
+    expect(within(worst), `result ${k}: largest difference from cpu is ${worst}`).toBe(true);
   });
 }
 
@@ -87,6 +88,25 @@ describe('wasm gradient kernels', () => {
       return [tf.matMul(a, b, true, false), tf.matMul(b, a, true, false), tf.matMul(a, a, false, true), batched, fused, ...dense];
     });
     expectClose(r);
+  });
+
+  it('slice and gather, which we run heap to heap, match cpu', async () => {
+    const r = await onBoth(() => {
+      const x = seeded([5, 6, 7, 3], 16);
+      const ids = tf.tensor1d([4, 0, 4, 2], 'int32');
+      return [
+        tf.slice(x, [1, 0, 0, 0], [2, -1, -1, -1]), // contiguous
+        tf.slice(x, [0, 2, 1, 1], [5, 3, 4, 2]), // strided rows
+        tf.slice(seeded([9], 17), 3, 4),
+        tf.gather(x, ids), // rows, as model.fit takes a shuffled batch
+        tf.gather(x, ids, 2),
+        tf.gather(x, tf.tensor1d([2, 1], 'int32'), 3),
+        tf.gather(seeded([2, 4, 3], 18), tf.tensor2d([[3, 0], [1, 1]], [2, 2], 'int32'), 1, 1), // batchDims
+      ];
+    });
+    expectClose(r, 0);
+    await tf.setBackend('wasm');
+    expect(() => tf.gather(tf.ones([3, 2]), tf.tensor1d([3], 'int32'))).toThrow(/index value 3 is not in \[0, 2\]/);
   });
 
   it('leaves no tensors behind', () => {

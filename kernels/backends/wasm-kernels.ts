@@ -1,14 +1,15 @@
 /**
- * Gradient kernels that the wasm backend of TensorFlow.js 4.22 lacks, so that model.fit trains
- * convolutional models there too. Each is composed from kernels wasm has (slice, concat, matMul,
- * conv2d, conv2dTranspose), so XNNPACK does the arithmetic; they run on whatever backend is active
- * and are registered for wasm only, and only where wasm has none of its own (a later release may
- * bring them).
+ * Kernels for the wasm backend of TensorFlow.js 4.22:
+ * - gradient kernels it lacks, so that model.fit trains convolutional and embedding models there
+ *   too; each is composed from kernels wasm has (conv2d, matMul, pad, transpose), so XNNPACK does
+ *   the arithmetic, and each is registered only where wasm has none of its own;
+ * - replacements for kernels it has but runs far off its own fast path (see FASTER).
  */
 import * as tf from '@tensorflow/tfjs';
 
 type Attrs = Record<string, unknown>;
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: Attrs };
+type Kernel = (args: KernelArgs) => tf.TensorInfo;
 
 /**
  * A Tensor view of a kernel input, so the kernel can be written with ops. It holds a reference of
@@ -194,7 +195,7 @@ function transposedOperands(inputs: tf.NamedTensorInfoMap, attrs: Attrs): { a: t
   return { a: attrs.transposeA ? t(a) : a, b: attrs.transposeB ? t(b) : b };
 }
 
-function batchMatMulVia(original: tf.KernelFunc): (args: KernelArgs) => tf.TensorInfo {
+function batchMatMulVia(original: tf.KernelFunc): Kernel {
   return (args) => {
     const attrs = args.attrs ?? {};
     if (!attrs.transposeA && !attrs.transposeB) return original(args as never) as tf.TensorInfo;
@@ -205,7 +206,7 @@ function batchMatMulVia(original: tf.KernelFunc): (args: KernelArgs) => tf.Tenso
   };
 }
 
-function fusedMatMulVia(original: tf.KernelFunc): (args: KernelArgs) => tf.TensorInfo {
+function fusedMatMulVia(original: tf.KernelFunc): Kernel {
   return (args) => {
     const attrs = args.attrs ?? {};
     if (!attrs.transposeA && !attrs.transposeB) return original(args as never) as tf.TensorInfo;
@@ -223,14 +224,107 @@ function fusedMatMulVia(original: tf.KernelFunc): (args: KernelArgs) => tf.Tenso
   };
 }
 
-/** Kernels wasm has, but as scalar loops that ours outrun; registered over wasm's own. */
-const FASTER: { kernelName: string; kernelFunc: (args: KernelArgs) => tf.TensorInfo; wraps?: (original: tf.KernelFunc) => (args: KernelArgs) => tf.TensorInfo }[] = [
-  { kernelName: 'Conv2DBackpropInput', kernelFunc: conv2DBackpropInput },
-  { kernelName: 'BatchMatMul', kernelFunc: () => { throw new Error('unreachable'); }, wraps: batchMatMulVia },
-  { kernelName: '_FusedMatMul', kernelFunc: () => { throw new Error('unreachable'); }, wraps: fusedMatMulVia },
+/** The parts of tfjs-backend-wasm's BackendWasm that a kernel writing to its heap needs. */
+interface WasmHeapBackend {
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
+}
+
+/**
+ * wasm's Slice first copies its whole input out of the heap (readSync), so taking one batch of 128
+ * rows from a 60,000-row dataset copies all 188 MB of it: model.fit's batching, and every slice in
+ * a training loop, pay for the full tensor. This copies only the rows the slice keeps, straight
+ * from heap to heap.
+ */
+function sliceVia(original: tf.KernelFunc): Kernel {
+  return (args) => {
+    const x = args.inputs.x!;
+    if (x.dtype === 'string') return original(args as never) as tf.TensorInfo;
+    const { begin, size } = args.attrs as { begin: number | number[]; size?: number | number[] };
+    const [b, s] = tf.slice_util.parseSliceParams(x as tf.Tensor, begin, size);
+    const backend = args.backend as WasmHeapBackend;
+    // allocate before taking views: growing the heap would invalidate them
+    const out = backend.makeOutput(s, x.dtype);
+    const count = tf.util.sizeFromShape(s);
+    if (count === 0) return out;
+    const from = backend.typedArrayFromHeap(x);
+    const to = backend.typedArrayFromHeap(out);
+    const strides = tf.util.computeStrides(x.shape);
+    if (tf.slice_util.isSliceContinous(x.shape, b, s)) {
+      const offset = tf.slice_util.computeFlatOffset(b, strides);
+      to.set(from.subarray(offset, offset + count));
+      return out;
+    }
+    // copy innermost rows, walking the outer indices like an odometer
+    const rank = s.length;
+    const row = s[rank - 1];
+    const index = new Array<number>(rank - 1).fill(0);
+    for (let o = 0; ; o += row) {
+      let offset = b[rank - 1];
+      for (let d = 0; d < rank - 1; d++) offset += (b[d] + index[d]) * strides[d];
+      to.set(from.subarray(offset, offset + row), o);
+      let d = rank - 2;
+      while (d >= 0 && ++index[d] === s[d]) index[d--] = 0;
+      if (d < 0) break;
+    }
+    return out;
+  };
+}
+
+/**
+ * wasm's Gather walks every output element through generic strides in C++ (about 30 ms to pick
+ * 128 rows of 784 floats here), and model.fit gathers every shuffled batch with it. Rows are
+ * contiguous, so this copies whole rows heap to heap.
+ */
+function gatherVia(original: tf.KernelFunc): Kernel {
+  return (args) => {
+    const { x, indices } = args.inputs as { x: tf.TensorInfo; indices: tf.TensorInfo };
+    if (x.dtype === 'string') return original(args as never) as tf.TensorInfo;
+    const { axis, batchDims } = args.attrs as { axis: number; batchDims: number };
+    const parsedAxis = tf.util.parseAxisParam(axis, x.shape)[0];
+    const info = tf.backend_util.segment_util.collectGatherOpShapeInfo(
+      x as tf.Tensor, indices as tf.Tensor, parsedAxis, batchDims);
+    const backend = args.backend as WasmHeapBackend;
+    const out = backend.makeOutput(info.outputShape, x.dtype);
+    if (tf.util.sizeFromShape(x.shape) === 0 || tf.util.sizeFromShape(info.outputShape) === 0) return out;
+    const from = backend.typedArrayFromHeap(x);
+    const to = backend.typedArrayFromHeap(out);
+    const ids = backend.typedArrayFromHeap(indices);
+    const { batchSize, outerSize, dimSize, sliceSize } = info;
+    const perBatch = ids.length / batchSize;
+    for (let i = 0; i < ids.length; i++) {
+      if (ids[i] < 0 || ids[i] >= dimSize) {
+        throw new RangeError(`GatherV2: the index value ${ids[i]} is not in [0, ${dimSize - 1}]`);
+      }
+    }
+    let o = 0;
+    for (let b = 0; b < batchSize; b++) {
+      for (let r = 0; r < outerSize; r++) {
+        const base = (b * outerSize + r) * dimSize;
+        for (let i = 0; i < perBatch; i++, o += sliceSize) {
+          const start = (base + ids[b * perBatch + i]) * sliceSize;
+          if (sliceSize === 1) to[o] = from[start];
+          else to.set(from.subarray(start, start + sliceSize), o);
+        }
+      }
+    }
+    return out;
+  };
+}
+
+/**
+ * Kernels wasm has but runs far off its fast path, registered over wasm's own; `make` gets the
+ * original to delegate the cases it already handles well.
+ */
+const FASTER: { kernelName: string; make: (original: tf.KernelFunc) => Kernel }[] = [
+  { kernelName: 'Conv2DBackpropInput', make: () => conv2DBackpropInput },
+  { kernelName: 'BatchMatMul', make: batchMatMulVia },
+  { kernelName: '_FusedMatMul', make: fusedMatMulVia },
+  { kernelName: 'Slice', make: sliceVia },
+  { kernelName: 'GatherV2', make: gatherVia },
 ];
 
-const KERNELS: { kernelName: string; kernelFunc: (args: KernelArgs) => tf.TensorInfo }[] = [
+const MISSING: { kernelName: string; kernelFunc: Kernel }[] = [
   { kernelName: 'Conv2DBackpropFilter', kernelFunc: conv2DBackpropFilter },
   { kernelName: 'DepthwiseConv2dNativeBackpropFilter', kernelFunc: depthwiseConv2dNativeBackpropFilter },
   { kernelName: 'DepthwiseConv2dNativeBackpropInput', kernelFunc: depthwiseConv2dNativeBackpropInput },
@@ -243,22 +337,21 @@ const REPLACED = new Set<unknown>();
  * Registers the missing kernels for `backendName`, and (with `replaceSlow`) ours over wasm's slow
  * ones; returns the names it registered.
  */
-export function registerMissingGradientKernels(backendName = 'wasm', options: { replaceSlow?: boolean } = {}): string[] {
+export function registerWasmKernels(backendName = 'wasm', options: { replaceSlow?: boolean } = {}): string[] {
   const added: string[] = [];
-  for (const k of KERNELS) {
+  for (const k of MISSING) {
     if (tf.getKernel(k.kernelName, backendName)) continue;
     tf.registerKernel({ kernelName: k.kernelName, backendName, kernelFunc: k.kernelFunc as unknown as tf.KernelFunc });
     added.push(k.kernelName);
   }
   for (const k of options.replaceSlow ?? true ? FASTER : []) {
     const original = tf.getKernel(k.kernelName, backendName);
-    if (original && REPLACED.has(original.kernelFunc)) continue;
-    if (k.wraps && !original) continue;
-    const kernelFunc = (k.wraps ? k.wraps(original!.kernelFunc) : k.kernelFunc) as unknown as tf.KernelFunc;
+    if (!original || REPLACED.has(original.kernelFunc)) continue;
+    const kernelFunc = k.make(original.kernelFunc) as unknown as tf.KernelFunc;
     REPLACED.add(kernelFunc);
-    if (original) tf.unregisterKernel(k.kernelName, backendName);
+    tf.unregisterKernel(k.kernelName, backendName);
     // keep the original's setupFunc: the wrapped kernel needs wasm's cwrap bindings made at init
-    tf.registerKernel({ kernelName: k.kernelName, backendName, kernelFunc, setupFunc: original?.setupFunc, disposeFunc: original?.disposeFunc });
+    tf.registerKernel({ kernelName: k.kernelName, backendName, kernelFunc, setupFunc: original.setupFunc, disposeFunc: original.disposeFunc });
     added.push(k.kernelName);
   }
   return added;
