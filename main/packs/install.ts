@@ -125,3 +125,33 @@ export async function installPack(pack: VerifiedPack, packsDir: string): Promise
     await rm(staging, { recursive: true, force: true });
   }
 }
+
+/**
+ * Finishes or undoes what an interrupted import left in <workspace>/packs: a staging folder is
+ * dropped (the import never completed), and a pack moved aside for replacement is put back when
+ * its replacement never arrived. Run once when the workspace opens.
+ */
+export async function recoverInterruptedImports(packsDir: string, log: (m: string) => void = () => {}): Promise<void> {
+  const entries = await readdir(packsDir, { withFileTypes: true }).catch(() => []);
+  for (const e of entries) {
+    if (!e.isDirectory()) continue;
+    const full = join(packsDir, e.name);
+    if (e.name.startsWith('.incoming-')) {
+      await rm(full, { recursive: true, force: true });
+      log(`removed ${full}, left by an interrupted import`);
+    } else if (e.name.startsWith('.replaced-')) {
+      for (const id of await readdir(full)) {
+        const back = join(packsDir, id);
+        const present = await lstat(back).then(
+          () => true,
+          () => false,
+        );
+        if (!present) {
+          await rename(join(full, id), back);
+          log(`restored ${back}: an import that was replacing it was interrupted`);
+        }
+      }
+      await rm(full, { recursive: true, force: true });
+    }
+  }
+}

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PackImportResult, PackTrustInfo, TrustedKey } from '../../../main/api/packs';
@@ -8,6 +8,7 @@ import { readPackFolder } from '../../../main/packs/folder-source';
 import { DEFAULT_LIMITS } from '../../../main/packs/limits';
 import { generateSigningKey } from '../../../main/packs/signature';
 import { builtinLabsDir } from '../../../main/paths';
+import { createPacksService } from '../../../main/packs/register';
 import { createWorkspace, type Workspace } from '../../../main/workspace';
 import { notebook, packZip, tempDir, writePackFolder } from './fixtures';
 
@@ -124,6 +125,40 @@ describe('importing a lab pack', () => {
     expect(problems).toHaveLength(1);
     expect(problems[0].message).toMatch(/packs\/demo-lab\/labpack\.json: field "\(root\)" is not valid JSON/);
     expect(existsSync(join(root, 'workspace/packs/demo-lab/demo-lab.ipynb'))).toBe(true);
+  });
+});
+
+describe('progress per lab', () => {
+  it('counts check cells as the total, takes results and activity from the progress source, and keeps them across a reinstall', async () => {
+    const recorded = new Map([['demo-lab', [{ checkId: 'a', status: 'passed' as const }, { checkId: 'b', status: 'failed' as const }]]]);
+    const packs = createPacksService({
+      workspaceDir: join(root, 'p-ws'),
+      labsDir: builtinLabsDir(),
+      progress: { checks: (id) => recorded.get(id) ?? [], activity: (id) => (id === 'demo-lab' ? { lastOpened: '2026-11-28T10:00:00.000Z', timeSpentMs: 90_000 } : { lastOpened: null, timeSpentMs: 0 }) },
+    });
+    await packs.import(await buildPack(join(root, 'demo'), { files: { 'demo-lab.ipynb': notebook('x', '1', 3) } }));
+    const expected = { packId: 'demo-lab', checksPassed: 1, checksTotal: 3, lastOpened: '2026-11-28T10:00:00.000Z', timeSpentMs: 90_000 };
+    expect((await packs.progress()).find((p) => p.packId === 'demo-lab')).toEqual(expected);
+    expect((await packs.progress()).find((p) => p.packId === 'software-2')).toMatchObject({ checksPassed: 0, lastOpened: null });
+    await packs.import(await buildPack(join(root, 'demo2'), { version: '1.0.1', files: { 'demo-lab.ipynb': notebook('x', '2', 3) } }));
+    expect((await packs.progress()).find((p) => p.packId === 'demo-lab')).toEqual(expected);
+  });
+});
+
+describe('an interrupted import', () => {
+  it('is tidied when the workspace opens: staging dropped, a pack moved aside put back', async () => {
+    await call('packs.import', await buildPack(join(root, 'demo'), {}));
+    await ws.dispose();
+    const packsDir = join(root, 'workspace/packs');
+    // as if the app died between moving the old version aside and renaming the new one in
+    mkdirSync(join(packsDir, '.replaced-x'));
+    renameSync(join(packsDir, 'demo-lab'), join(packsDir, '.replaced-x', 'demo-lab'));
+    mkdirSync(join(packsDir, '.incoming-y'));
+    writeFileSync(join(packsDir, '.incoming-y', 'labpack.json'), '{}');
+    ws = createWorkspace({ workspaceDir: join(root, 'workspace'), labsDir: builtinLabsDir(), mode: 'browser', log: () => {} });
+    await call('packs.trustInfo', 'software-2');
+    expect(readdirSync(packsDir)).toEqual(['demo-lab']);
+    expect((await list()).packs.map((p) => p.id)).toContain('demo-lab');
   });
 });
 
