@@ -1,6 +1,8 @@
 import './styles.css';
 import { createApiClient } from './api/client';
 import { connect } from './api/transports';
+import { AnnotateView } from './annotate/annotate-view';
+import { ReviewView } from './annotate/review-view';
 import { LibraryView } from './library/library-view';
 import { h } from './shell/dom';
 import type { View } from './shell/view';
@@ -10,7 +12,11 @@ import type { LabApi } from '../../main/api';
 const api: LabApi = createApiClient(connect());
 
 type Route = { name: string; label: string; make: (params: URLSearchParams) => View };
-const routes: Route[] = [{ name: 'library', label: 'Library', make: () => new LibraryView(api) }];
+const routes: Route[] = [
+  { name: 'library', label: 'Library', make: () => new LibraryView(api) },
+  { name: 'annotate', label: 'Annotate', make: (p) => new AnnotateView(api, p) },
+  { name: 'review', label: 'Review', make: (p) => new ReviewView(api, p) },
+];
 
 const main = h('main', { id: 'view', tabindex: '-1' });
 const nav = h('nav', { 'aria-label': 'Screens' });
