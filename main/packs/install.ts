@@ -18,6 +18,8 @@ export interface InstallResult {
   status: 'installed' | 'updated' | 'unchanged';
   dir: string;
   previousVersion: string | null;
+  /** The manifest of the version this one replaced, when it could be read. */
+  previousManifest: PackManifest | null;
   /** Attendee files carried over from the previous version; `keptAs` differs from `path` when renamed. */
   kept: { path: string; keptAs: string }[];
 }
@@ -76,7 +78,7 @@ export async function installPack(pack: VerifiedPack, packsDir: string): Promise
     }
     const oldBytes = await readFile(join(target, MANIFEST_FILE));
     if (order === 0 && sha256Hex(oldBytes) === pack.manifestSha256) {
-      return { status: 'unchanged', dir: target, previousVersion: oldManifest.version, kept: [] };
+      return { status: 'unchanged', dir: target, previousVersion: oldManifest.version, previousManifest: oldManifest, kept: [] };
     }
   }
 
@@ -120,7 +122,7 @@ export async function installPack(pack: VerifiedPack, packsDir: string): Promise
     } else {
       await rename(staging, target);
     }
-    return { status: old ? 'updated' : 'installed', dir: target, previousVersion: oldManifest?.version ?? null, kept };
+    return { status: old ? 'updated' : 'installed', dir: target, previousVersion: oldManifest?.version ?? null, previousManifest: oldManifest, kept };
   } finally {
     await rm(staging, { recursive: true, force: true });
   }

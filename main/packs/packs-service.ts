@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { PackSummary } from '../api/library';
-import type { LabProgress, PackImportResult, PackTrustInfo, PacksApi, TrustedKey } from '../api/packs';
+import type { LabProgress, PackDatasetResult, PackImportResult, PackTrustInfo, PacksApi, TrustedKey } from '../api/packs';
 import { PackError } from './errors';
 import { installPack } from './install';
 import { DEFAULT_LIMITS, formatBytes, type PackLimits } from './limits';
@@ -31,8 +31,8 @@ export interface ProgressSource {
   activity?(packId: string): { lastOpened: string | null; timeSpentMs: number } | Promise<{ lastOpened: string | null; timeSpentMs: number }>;
 }
 
-/** Called after a pack is installed, to import its datasets into the store. */
-export type DatasetImporter = (packDir: string, manifest: PackManifest) => Promise<void>;
+/** Called after a pack is installed, to import its datasets into the store; `previous` is the version it replaced. */
+export type DatasetImporter = (packDir: string, manifest: PackManifest, previous: PackManifest | null) => Promise<PackDatasetResult[]>;
 
 export interface PacksServiceOptions {
   /** <workspace>/packs: imported packs, one folder per id. */
@@ -219,7 +219,7 @@ export class PacksService implements Omit<PacksApi, 'onDidImport'> {
     const pack = await verifyPack(source, { keepData: true });
     this.checkAppVersion(pack, source.origin);
     const installed = await installPack(pack, this.options.packsDir);
-    if (installed.status !== 'unchanged') await this.options.importDatasets?.(installed.dir, pack.manifest);
+    const datasets = installed.status === 'unchanged' ? [] : ((await this.options.importDatasets?.(installed.dir, pack.manifest, installed.previousManifest)) ?? []);
     const reason = this.options.trust.reason(pack.manifest.id, pack.signer, pack.manifestSha256);
     const result: PackImportResult = {
       id: pack.manifest.id,
@@ -231,6 +231,7 @@ export class PacksService implements Omit<PacksApi, 'onDidImport'> {
       trustReason: reason,
       signerKeyId: pack.signer?.keyId ?? null,
       kept: installed.kept,
+      datasets,
     };
     this.options.onDidImport?.(result);
     this.options.onDidChange?.();
