@@ -157,3 +157,32 @@ export async function recoverInterruptedImports(packsDir: string, log: (m: strin
     }
   }
 }
+
+/**
+ * The attendee works on copies of a pack's notebooks in <workspace>/notebooks/<id>/ (made on first
+ * open). After an upgrade, a copy of a notebook the new version changed is dealt with so that the
+ * attendee sees the new version and loses nothing: an untouched copy is removed (the next open
+ * copies the new version), an edited copy is renamed beside it as `name.mine-v1.0.0.ipynb`. A copy
+ * of a notebook the new version did not change stays as it is, edits and all.
+ */
+export async function reconcileNotebookCopies(notebooksDir: string, previous: PackManifest, next: PackManifest): Promise<InstallResult['kept']> {
+  const dir = inside(notebooksDir, next.id);
+  const kept: InstallResult['kept'] = [];
+  const existing = await listPlainFiles(dir).catch(() => [] as string[]);
+  const taken = new Set(existing.map(pathCollisionKey));
+  for (const path of previous.notebooks) {
+    if (!existing.includes(path)) continue;
+    if (previous.files[path] === next.files[path]) continue; // the pack did not change this notebook
+    const copy = inside(dir, path);
+    const hash = sha256Hex(await readFile(copy));
+    if (hash === previous.files[path] || hash === next.files[path]) {
+      await rm(copy, { force: true });
+      continue;
+    }
+    const keptAs = besideName(path, previous.version, taken);
+    taken.add(pathCollisionKey(keptAs));
+    await rename(copy, inside(dir, keptAs));
+    kept.push({ path: `notebooks/${next.id}/${path}`, keptAs: `notebooks/${next.id}/${keptAs}` });
+  }
+  return kept;
+}

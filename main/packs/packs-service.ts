@@ -9,7 +9,7 @@ import { basename, join } from 'node:path';
 import type { PackSummary } from '../api/library';
 import type { LabProgress, PackDatasetResult, PackImportResult, PackTrustInfo, PacksApi, TrustedKey } from '../api/packs';
 import { PackError } from './errors';
-import { installPack } from './install';
+import { installPack, reconcileNotebookCopies } from './install';
 import { DEFAULT_LIMITS, formatBytes, type PackLimits } from './limits';
 import { MANIFEST_FILE, SIGNATURE_FILE, parseManifest, type PackManifest } from './manifest';
 import { readPackFolder } from './folder-source';
@@ -39,6 +39,8 @@ export interface PacksServiceOptions {
   packsDir: string;
   /** The built-in labs (the repository's labs/). */
   labsDir: string;
+  /** <workspace>/notebooks: the attendee's copies of pack notebooks, one folder per pack id. */
+  notebooksDir?: string;
   trust: TrustStore;
   appVersion: string;
   limits?: PackLimits;
@@ -219,6 +221,9 @@ export class PacksService implements Omit<PacksApi, 'onDidImport'> {
     const pack = await verifyPack(source, { keepData: true });
     this.checkAppVersion(pack, source.origin);
     const installed = await installPack(pack, this.options.packsDir);
+    if (installed.status === 'updated' && installed.previousManifest && this.options.notebooksDir) {
+      installed.kept.push(...(await reconcileNotebookCopies(this.options.notebooksDir, installed.previousManifest, pack.manifest)));
+    }
     const datasets = installed.status === 'unchanged' ? [] : ((await this.options.importDatasets?.(installed.dir, pack.manifest, installed.previousManifest)) ?? []);
     const reason = this.options.trust.reason(pack.manifest.id, pack.signer, pack.manifestSha256);
     const result: PackImportResult = {

@@ -20,6 +20,7 @@ export function createPacksService(
   return new PacksService({
     ready,
     packsDir,
+    notebooksDir: join(workspaceDir, 'notebooks'),
     labsDir,
     trust: new TrustStore(join(workspaceDir, 'trust.json'), log),
     appVersion: appVersion(),

@@ -104,6 +104,34 @@ describe('importing a lab pack', () => {
     expect(readFileSync(join(installed, 'demo-lab.mine-v1.0.0.ipynb'), 'utf8')).toBe(notebook('v1', 'my answer = 42'));
   });
 
+  it('an upgrade keeps the attendee’s edited copy of a changed notebook beside it, and refreshes untouched copies', async () => {
+    const files1 = { 'demo-lab.ipynb': notebook('v1'), 'second.ipynb': notebook('s1'), 'same.ipynb': notebook('same') };
+    await call('packs.import', await buildPack(join(root, 'v1'), { files: files1 }));
+    // the attendee opens all three (the notebook service copies them into notebooks/demo-lab/), edits two, saves
+    type Doc = { path: string; cells: { id: string; source: string }[] };
+    const docs: Record<string, Doc> = {};
+    for (const nb of Object.keys(files1)) docs[nb] = await call<Doc>('notebooks.open', { pack: 'demo-lab', notebook: nb });
+    for (const nb of ['demo-lab.ipynb', 'same.ipynb']) {
+      await call('notebooks.edit', docs[nb].path, [{ kind: 'source', cellId: 'work', source: 'my answer = 42' }], 'test');
+      await call('notebooks.save', docs[nb].path);
+      await call('notebooks.close', docs[nb].path);
+    }
+    await call('notebooks.close', docs['second.ipynb'].path);
+
+    const v2 = await buildPack(join(root, 'v2'), { version: '1.1.0', files: { 'demo-lab.ipynb': notebook('v2'), 'second.ipynb': notebook('s2'), 'same.ipynb': notebook('same') } });
+    const r = await call<PackImportResult>('packs.import', v2);
+    expect(r.kept).toEqual([{ path: 'notebooks/demo-lab/demo-lab.ipynb', keptAs: 'notebooks/demo-lab/demo-lab.mine-v1.0.0.ipynb' }]);
+    const nbDir = join(root, 'workspace/notebooks/demo-lab');
+    expect(readdirSync(nbDir).sort()).toEqual(['demo-lab.mine-v1.0.0.ipynb', 'same.ipynb']);
+    expect(readFileSync(join(nbDir, 'demo-lab.mine-v1.0.0.ipynb'), 'utf8')).toContain('my answer = 42');
+    expect(readFileSync(join(nbDir, 'same.ipynb'), 'utf8')).toContain('my answer = 42');
+    // opening the pack's notebooks now gives the new version
+    const fresh = await call<Doc>('notebooks.open', { pack: 'demo-lab', notebook: 'demo-lab.ipynb' });
+    expect(fresh.cells.map((c) => c.source)).toContain('# v2');
+    const second = await call<Doc>('notebooks.open', { pack: 'demo-lab', notebook: 'second.ipynb' });
+    expect(second.cells.map((c) => c.source)).toContain('# s2');
+  });
+
   it('imports a pack uploaded in chunks through the API (the file picker and drag and drop)', async () => {
     const bytes = packZip();
     const id = await call<string>('packs.beginUpload', 'demo.labpack', bytes.length);
