@@ -9,6 +9,9 @@ import type { AppMode } from './api/app';
 import { AppService } from './app/app-service';
 import { LibraryService } from './library/library-service';
 import { SettingsService } from './settings/settings-service';
+import { QueueService, registerQueues } from './queues';
+import { Store } from './store/store';
+import { SqliteQueueStore } from './store/sqlite-queue-store';
 import { Dispatcher } from './rpc/dispatcher';
 import { EventHub } from './rpc/event-hub';
 import { t } from './rpc/schema';
@@ -27,6 +30,9 @@ export interface WorkspaceOptions {
 export interface Workspace {
   dispatcher: Dispatcher;
   settings: SettingsService;
+  /** The workspace database (lab.db). */
+  store: Store;
+  queues: QueueService;
   dispose(): Promise<void>;
 }
 
@@ -72,11 +78,19 @@ export function createWorkspace(options: WorkspaceOptions): Workspace {
     ['onDidChange'],
   );
 
+  const store = Store.open(join(options.workspaceDir, 'lab.db'));
+  const queues = new QueueService(new SqliteQueueStore(store), { onChange: (queueId) => dispatcher.emit('queues', 'onDidChange', { queueId }) });
+  registerQueues(dispatcher, queues);
+
   return {
     dispatcher,
     settings,
+    store,
+    queues,
     async dispose() {
       // services with resources (kernels, the store) are closed here, in reverse order of creation
+      await queues.idle();
+      store.close();
     },
   };
 }
