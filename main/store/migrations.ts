@@ -132,6 +132,12 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (lab_id, check_id)
   ) WITHOUT ROWID;
   `,
+  // 2: a run's energy says whether it was measured or estimated (an estimate must never read as
+  // a measurement), and keeps the per-component figures (CPU, GPU, each with its source) as JSON.
+  `
+  ALTER TABLE runs ADD COLUMN energy_source TEXT CHECK (energy_source IN ('measured', 'estimated'));
+  ALTER TABLE runs ADD COLUMN energy_detail TEXT;
+  `,
 ];
 
 export const LATEST_VERSION = MIGRATIONS.length;
