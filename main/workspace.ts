@@ -11,6 +11,7 @@ import { LibraryService } from './library/library-service';
 import { createPacksService, registerPacks } from './packs/register';
 import type { PacksService } from './packs/packs-service';
 import { SettingsService } from './settings/settings-service';
+import { NotebookService, registerNotebooks } from './notebooks';
 import { Dispatcher } from './rpc/dispatcher';
 import { EventHub } from './rpc/event-hub';
 import { t } from './rpc/schema';
@@ -30,6 +31,7 @@ export interface Workspace {
   dispatcher: Dispatcher;
   settings: SettingsService;
   packs: PacksService;
+  notebooks: NotebookService;
   dispose(): Promise<void>;
 }
 
@@ -87,12 +89,26 @@ export function createWorkspace(options: WorkspaceOptions): Workspace {
     ['onDidChange'],
   );
 
+  const notebooks = new NotebookService({
+    workspaceDir: options.workspaceDir,
+    packs: [
+      { dir: options.labsDir, trusted: true },
+      { dir: join(options.workspaceDir, 'packs'), trusted: false },
+    ],
+    autosaveSeconds: () => settings.snapshot()['notebook.autosaveSeconds'],
+    emit: (event) => dispatcher.emit('notebooks', 'onDidChange', event),
+    log,
+  });
+  registerNotebooks(dispatcher, notebooks);
+
   return {
     dispatcher,
     settings,
     packs,
+    notebooks,
     async dispose() {
       // services with resources (kernels, the store) are closed here, in reverse order of creation
+      await notebooks.dispose();
     },
   };
 }
