@@ -13,6 +13,7 @@ import { Dispatcher } from './rpc/dispatcher';
 import { EventHub } from './rpc/event-hub';
 import { t } from './rpc/schema';
 import { appVersion } from './paths';
+import { KernelManager, LabRequestRouter, type KernelLauncher } from './kernels';
 
 export interface WorkspaceOptions {
   /** Where the database, imported packs and attendee notebooks live. Created if missing. */
@@ -22,11 +23,16 @@ export interface WorkspaceOptions {
   mode: AppMode;
   openExternal?: (url: string) => Promise<void>;
   log?: (message: string) => void;
+  /** How kernels are started; default child_process.fork (the Electron shell passes utilityProcess). */
+  kernelLauncher?: KernelLauncher;
 }
 
 export interface Workspace {
   dispatcher: Dispatcher;
   settings: SettingsService;
+  kernels: KernelManager;
+  /** Where services register the handlers for `lab.request(method, ...)` calls from cells. */
+  labRequests: LabRequestRouter;
   dispose(): Promise<void>;
 }
 
@@ -72,11 +78,39 @@ export function createWorkspace(options: WorkspaceOptions): Workspace {
     ['onDidChange'],
   );
 
+  const labRequests = new LabRequestRouter();
+  const kernels = new KernelManager({ launcher: options.kernelLauncher, backend: () => settings.snapshot()['kernel.backend'], labRequests, log });
+  kernels.onStatus((info) => dispatcher.emit('kernels', 'onDidChangeStatus', info));
+  kernels.onOutput((e) => dispatcher.emit('kernels', 'onDidOutput', e));
+  kernels.onReply((e) => dispatcher.emit('kernels', 'onDidReply', e));
+  const kernelId = t.string({ minLength: 1, maxLength: 100 });
+  dispatcher.register(
+    'kernels',
+    {
+      start: { args: [t.object({ notebook: t.string({ minLength: 1, maxLength: 4096 }), cwd: t.optional(t.string({ maxLength: 4096 })) })], run: (o) => kernels.start(o) },
+      list: { args: [], run: async () => kernels.list() },
+      status: { args: [kernelId], run: async (id) => kernels.session(id).status() },
+      execute: {
+        args: [kernelId, t.string({ maxLength: 1_000_000 }), t.optional(t.object({ stopOnError: t.optional(t.boolean()), silent: t.optional(t.boolean()) }))],
+        run: async (id, code, o) => ({ msgId: kernels.session(id).execute(code, o).msgId }),
+      },
+      interrupt: { args: [kernelId], run: async (id) => void (await kernels.session(id).interrupt()) },
+      restart: { args: [kernelId], run: (id) => kernels.session(id).restart() },
+      shutdown: { args: [kernelId], run: (id) => kernels.shutdown(id) },
+      complete: { args: [kernelId, t.string({ maxLength: 1_000_000 }), t.number({ min: 0, integer: true })], run: (id, code, pos) => kernels.session(id).complete(code, pos) },
+      inspectVariables: { args: [kernelId], run: (id) => kernels.session(id).inspectVariables() },
+    },
+    ['onDidChangeStatus', 'onDidOutput', 'onDidReply'],
+  );
+
   return {
     dispatcher,
     settings,
+    kernels,
+    labRequests,
     async dispose() {
       // services with resources (kernels, the store) are closed here, in reverse order of creation
+      await kernels.dispose();
     },
   };
 }

@@ -24,21 +24,22 @@ export interface BackendInfo {
   skipped: { name: BackendName; reason: string }[];
 }
 
-const require = createRequire(import.meta.url);
+// not named `require`: electron-vite injects its own `require` shim into ES chunks that use require()
+const requireHere = createRequire(import.meta.url);
 
 async function tryLoad(name: BackendName): Promise<{ tfBackend: string; device: string }> {
   switch (name) {
     case 'tensorflow-gpu':
-      require('@tensorflow/tfjs-node-gpu');
+      requireHere('@tensorflow/tfjs-node-gpu');
       await tf.setBackend('tensorflow');
       return { tfBackend: 'tensorflow', device: 'CUDA GPU (libtensorflow)' };
     case 'tensorflow':
-      require('@tensorflow/tfjs-node');
+      requireHere('@tensorflow/tfjs-node');
       await tf.setBackend('tensorflow');
       return { tfBackend: 'tensorflow', device: 'CPU (libtensorflow)' };
     case 'wasm': {
       const wasm = await import('@tensorflow/tfjs-backend-wasm');
-      wasm.setWasmPaths(join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/');
+      wasm.setWasmPaths(join(dirname(requireHere.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/');
       if (!(await tf.setBackend('wasm'))) throw new Error('tf.setBackend("wasm") returned false');
       return { tfBackend: 'wasm', device: 'CPU (WebAssembly)' };
     }

@@ -5,8 +5,9 @@
 import type { Command } from './command';
 import { UsageError } from './command';
 import { startCommand } from './commands/start';
+import { runCommand } from './commands/run';
 
-const commands: Command[] = [startCommand];
+const commands: Command[] = [startCommand, runCommand];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
