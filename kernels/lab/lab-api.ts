@@ -68,8 +68,11 @@ export interface LabApi {
   clear(wait?: boolean): void;
   progress(total: number, label?: string): ProgressBar;
   fitCallback(options?: FitCallbackOptions): FitCallback;
-  /** Records a check; returns `condition` as a boolean. A check never throws: the cell goes on. */
-  check(name: string, condition: unknown, detail?: string): boolean;
+  /**
+   * Records a check (passed when `condition` is truthy). A check never throws: the cell goes on.
+   * Returns nothing, so a cell ending with a check shows only the check.
+   */
+  check(name: string, condition: unknown, detail?: string): void;
   /** Asks main for something (`lab.request('datasets.read', 'mnist')`). */
   request<T = unknown>(method: string, ...args: unknown[]): Promise<T>;
 }
@@ -77,7 +80,8 @@ export interface LabApi {
 const REDRAW_MS = 100;
 
 export function createLabApi(host: LabHost): LabApi {
-  const bundle = (value: unknown, raw?: boolean): MimeBundle => (raw ? (value as MimeBundle) : toMimeBundle(value));
+  // lab.display("text") shows the text itself; as a cell's result a string is shown quoted, like a value
+  const bundle = (value: unknown, raw?: boolean): MimeBundle => (raw ? (value as MimeBundle) : typeof value === 'string' ? { 'text/plain': value } : toMimeBundle(value));
 
   function display(value: unknown, options: DisplayOptions = {}): DisplayHandle {
     const id = options.id ?? host.newDisplayId();
@@ -139,7 +143,6 @@ export function createLabApi(host: LabHost): LabApi {
     const series = new Map<string, { x: number[]; y: number[] }>();
     let handle: DisplayHandle | undefined;
     let last = 0;
-    let epoch = 0;
     const figure = (): PlotlyFigure => ({
       data: [...series].map(([name, s]) => ({ type: 'scatter', mode: 'lines+markers', name, x: s.x, y: s.y, yaxis: /acc/i.test(name) ? 'y2' : 'y' })),
       layout: {
@@ -170,9 +173,8 @@ export function createLabApi(host: LabHost): LabApi {
       async onTrainBegin() {
         draw(true);
       },
-      async onEpochEnd(e, logs) {
-        epoch = e + 1;
-        if (!options.batches) record(epoch, logs);
+      async onEpochEnd(epoch, logs) {
+        if (!options.batches) record(epoch + 1, logs);
         draw(false);
       },
       async onBatchEnd(_b, logs) {
@@ -184,7 +186,6 @@ export function createLabApi(host: LabHost): LabApi {
       },
       async onTrainEnd() {
         draw(true);
-        void epoch;
       },
     };
   }
@@ -203,7 +204,6 @@ export function createLabApi(host: LabHost): LabApi {
       if (detail !== undefined) result.detail = String(detail);
       const text = result.passed ? `✓ ${name}` : `✗ ${name}${result.detail ? ` — ${result.detail}` : ''}`;
       host.publish('display_data', { data: { [MIME.check]: result, 'text/plain': text }, metadata: { 'mlsys-lab': { check: result } } });
-      return result.passed;
     },
     request: (method, ...args) => host.request(method, args) as Promise<never>,
   };

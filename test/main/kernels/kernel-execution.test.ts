@@ -122,6 +122,33 @@ describe('a kernel process runs TypeScript cells with Jupyter semantics', () => 
     expect(last.data[MIME.progress]).toMatchObject({ done: 3, total: 3, label: 'work' });
   });
 
+  it('draws live training curves for model.fit and updates them in place', async () => {
+    const run = await k.run(
+      [
+        "import * as tf from '@tensorflow/tfjs';",
+        'const net = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [3], activation: "softmax" })] });',
+        'net.compile({ optimizer: "adam", loss: "categoricalCrossentropy", metrics: ["accuracy"] });',
+        'const hx = tf.randomNormal([16, 3]); const hy = tf.oneHot(tf.tensor1d([0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1], "int32"), 2);',
+        'await net.fit(hx, hy, { epochs: 3, callbacks: lab.fitCallback({ title: "toy" }) });',
+      ].join('\n'),
+    );
+    expect(run.reply.status).toBe('ok');
+    const shown = run.outputs.find((o) => o.output_type === 'display_data') as { data: Record<string, unknown>; transient: { display_id: string } };
+    expect(shown.data[MIME.plotly]).toBeDefined();
+    const updates = run.outputs.filter((o) => o.output_type === 'update_display_data');
+    const final = (updates[updates.length - 1] as { data: Record<string, { data: { name: string; y: number[] }[] }> }).data[MIME.plotly];
+    expect(final.data.map((t) => t.name).sort()).toEqual(['acc', 'loss']);
+    expect(final.data.every((t) => t.y.length === 3)).toBe(true);
+  });
+
+  it('displays values and Plotly figures from anywhere in a cell', async () => {
+    const run = await k.run('lab.display("first"); lab.plot([{ type: "bar", x: ["a"], y: [1] }], { title: "bars" }); lab.display({ "text/html": "<b>x</b>" }, { raw: true });');
+    const shown = run.outputs.filter((o) => o.output_type === 'display_data').map((o) => (o as { data: Record<string, unknown> }).data);
+    expect(shown[0]['text/plain']).toBe('first');
+    expect(shown[1][MIME.plotly]).toEqual({ data: [{ type: 'bar', x: ['a'], y: [1] }], layout: { title: 'bars' } });
+    expect(shown[2]).toEqual({ 'text/html': '<b>x</b>' });
+  });
+
   it('records checks as outputs the runner can count', async () => {
     const run = await k.run('lab.check("two is even", 2 % 2 === 0); lab.check("one is even", 1 % 2 === 0, "1 % 2 is 1")');
     const checks = run.outputs.filter((o) => o.output_type === 'display_data').map((o) => (o as { data: Record<string, unknown> }).data[MIME.check]);

@@ -1,0 +1,87 @@
+/**
+ * The kernel's own overhead, through KernelManager as the app uses it:
+ *   kernel.cold_start_ms       spawn until the reply to the first cell (`1+1`), median of 3
+ *   kernel.hello_ms            spawn until the kernel's first message (kernel_info_reply)
+ *   kernel.roundtrip.*_ms      execute `1+1` until the kernel is idle again, 500 runs after warm-up
+ *   kernel.interrupt.*_ms      interrupt until the cell's reply: a `while (true) {}` and an async loop
+ */
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { KernelManager } from '../../main/kernels';
+import type { KernelSession } from '../../main/kernels';
+import { projectRoot } from '../../main/paths';
+import { quantile, report } from './report';
+
+const root = projectRoot();
+const { ensureBuilt } = await import(pathToFileURL(join(root, 'scripts', 'ensure-built.js')).href);
+ensureBuilt(root);
+
+const manager = new KernelManager({ log: () => {} });
+let idleWaiters: (() => void)[] = [];
+manager.onStatus((s) => {
+  if (s.state === 'idle') for (const w of idleWaiters.splice(0)) w();
+});
+
+async function runUntilIdle(session: KernelSession, code: string): Promise<void> {
+  const idle = new Promise<void>((r) => idleWaiters.push(r));
+  await session.execute(code).done;
+  await idle;
+}
+
+const cold: number[] = [];
+const hello: number[] = [];
+let backend = 'unknown';
+for (let i = 0; i < 3; i++) {
+  const t0 = performance.now();
+  const info = await manager.start({ notebook: `bench-cold-${i}` });
+  hello.push(performance.now() - t0);
+  await manager.session(info.kernelId).execute('1+1').done;
+  cold.push(performance.now() - t0);
+  backend = manager.session(info.kernelId).status().backend?.name ?? backend;
+  await manager.shutdown(info.kernelId);
+}
+report('kernel.cold_start_ms', quantile(cold, 0.5), 'ms', { backend, runs: cold.map((x) => Math.round(x)) });
+report('kernel.hello_ms', quantile(hello, 0.5), 'ms');
+
+const info = await manager.start({ notebook: 'bench-roundtrip' });
+const session = manager.session(info.kernelId);
+idleWaiters = [];
+for (let i = 0; i < 50; i++) await runUntilIdle(session, '1+1');
+const times: number[] = [];
+for (let i = 0; i < 500; i++) {
+  const t0 = performance.now();
+  await runUntilIdle(session, '1+1');
+  times.push(performance.now() - t0);
+}
+report('kernel.roundtrip.median_ms', quantile(times, 0.5), 'ms', { runs: times.length });
+report('kernel.roundtrip.p99_ms', quantile(times, 0.99), 'ms', { runs: times.length });
+
+/** Starts `code`, waits until it printed `marker`, interrupts, and times interrupt -> reply. */
+async function interruptLatency(code: string, marker: string): Promise<number> {
+  const run = session.execute(code);
+  await new Promise<void>((resolve) => {
+    const sub = manager.onOutput((e) => {
+      if (e.msgId === run.msgId && e.output.output_type === 'stream' && e.output.text.includes(marker)) {
+        sub.dispose();
+        resolve();
+      }
+    });
+  });
+  await new Promise((r) => setTimeout(r, 300));
+  const t0 = performance.now();
+  void session.interrupt();
+  const reply = await run.done;
+  if (reply.ename !== 'KeyboardInterrupt') throw new Error(`expected KeyboardInterrupt, got ${JSON.stringify(reply)}`);
+  return performance.now() - t0;
+}
+
+const sync: number[] = [];
+const async: number[] = [];
+for (let i = 0; i < 5; i++) {
+  sync.push(await interruptLatency('console.log("spin"); while (true) {}', 'spin'));
+  async.push(await interruptLatency('console.log("tick"); for (;;) { await new Promise((r) => setTimeout(r, 5)); }', 'tick'));
+}
+report('kernel.interrupt.sync_ms', quantile(sync, 0.5), 'ms', { max: Math.round(Math.max(...sync)) });
+report('kernel.interrupt.async_ms', quantile(async, 0.5), 'ms', { max: Math.round(Math.max(...async)) });
+
+await manager.dispose();
