@@ -19,12 +19,17 @@ export class CellImportError extends Error {
   }
 }
 
-export function createCellImporter(builtins: Record<string, unknown>) {
+/**
+ * `builtins`: modules the kernel provides itself. `before`: called before a package is first
+ * loaded (the kernel loads TensorFlow.js and its backend before a cell gets @tensorflow/*).
+ */
+export function createCellImporter(builtins: Record<string, unknown>, before: (specifier: string) => Promise<void> | undefined = () => undefined) {
   const cache = new Map<string, unknown>();
   return async function importForCell(specifier: string): Promise<unknown> {
     if (specifier in builtins) return builtins[specifier];
     const cached = cache.get(specifier);
     if (cached) return cached;
+    await before(specifier);
     const isRelative = specifier.startsWith('.') || specifier.startsWith('/');
     let resolved: string;
     try {
@@ -57,10 +62,9 @@ export function defaultOf(mod: unknown): unknown {
   return mod;
 }
 
-/** `import { name } from 'm'`: the export, or an error naming what the module does export. */
-export function namedExport(mod: unknown, name: string, specifier: string): unknown {
+/** `import { name } from 'm'`: the export. */
+export function namedExport(mod: unknown, name: string): unknown {
   const m = mod as Record<string, unknown>;
-  if (m !== null && m !== undefined && name in Object(m)) return m[name];
-  // a type-only import (an interface) has no value: undefined is what the type checker would allow
-  return undefined;
+  // a type-only import (an interface) has no value: undefined, as after TypeScript erased it
+  return m !== null && m !== undefined && name in Object(m) ? m[name] : undefined;
 }

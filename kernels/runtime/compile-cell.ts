@@ -103,7 +103,7 @@ function importReplacement(node: AnyNode, declared: string[]): string {
     else {
       const imported = s.imported as AnyNode;
       const name = imported.type === 'Identifier' ? (imported.name as string) : String(imported.value);
-      parts.push(`${local} = ${RUNTIME}.named(__m, ${JSON.stringify(name)}, ${spec});`);
+      parts.push(`${local} = ${RUNTIME}.named(__m, ${JSON.stringify(name)});`);
     }
   }
   return `{ ${parts.join(' ')} }`;
@@ -111,8 +111,25 @@ function importReplacement(node: AnyNode, declared: string[]): string {
 
 let cellCounter = 0;
 
-export async function compileCell(source: string, options: { name?: string } = {}): Promise<CompiledCell> {
-  const filename = options.name ?? `cell${++cellCounter}.ts`;
+/** Cells run again as they were (re-running a cell, run-all) skip esbuild and the parser. */
+const cache = new Map<string, CompiledCell>();
+const CACHE_SIZE = 200;
+
+export async function compileCell(source: string): Promise<CompiledCell> {
+  const hit = cache.get(source);
+  if (hit) {
+    // most recently used last, so the oldest entry is the first one evicted
+    cache.delete(source);
+    cache.set(source, hit);
+    return hit;
+  }
+  const cell = await compile(source, `cell${++cellCounter}.ts`);
+  cache.set(source, cell);
+  if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  return cell;
+}
+
+async function compile(source: string, filename: string): Promise<CompiledCell> {
   let js: string;
   let map: string;
   try {

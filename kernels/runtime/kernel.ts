@@ -36,6 +36,9 @@ import { complete, inspectVariables } from './variables';
 
 type Tf = typeof import('@tensorflow/tfjs');
 
+/** How long the kernel waits idle before loading TensorFlow.js on its own. */
+const BACKEND_IDLE_MS = 50;
+
 export interface KernelOptions {
   channel: Channel;
   /** Address of the watchdog's control socket, reported in kernel_info_reply. */
@@ -66,7 +69,8 @@ export class Kernel {
   private tf: Tf | undefined;
   private backend: BackendReport | null = null;
   private backendError: string | undefined;
-  private readonly backendReady: Promise<void>;
+  private backendLoad: Promise<void> | undefined;
+  private backendTimer: NodeJS.Timeout | undefined;
   private readonly pendingLab = new Map<string, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private readonly streams: StreamCapture;
   private displayCounter = 0;
@@ -79,7 +83,9 @@ export class Kernel {
       request: (method, args) => this.labRequest(method, args),
       newDisplayId: () => `${newMsgId()}-d${++this.displayCounter}`,
     });
-    const importForCell = createCellImporter({ 'mlsys-lab': { lab: this.lab, default: this.lab } });
+    const importForCell = createCellImporter({ 'mlsys-lab': { lab: this.lab, default: this.lab } }, (specifier) =>
+      specifier.startsWith('@tensorflow/') ? this.ensureBackend() : undefined,
+    );
     Object.defineProperty(globalThis, RUNTIME, {
       value: {
         import: importForCell,
@@ -96,7 +102,16 @@ export class Kernel {
       enumerable: false,
     });
     Object.defineProperty(globalThis, 'lab', { value: this.lab, enumerable: false, writable: true, configurable: true });
-    this.backendReady = options.loadBackend().then(
+  }
+
+  /**
+   * Loads TensorFlow.js and the backend once: when a cell first imports a @tensorflow package, or
+   * when the kernel has been idle for a moment. Not at start: loading blocks this thread for a
+   * while, and the first reply should not wait for it when the first cell does not need it.
+   */
+  private ensureBackend(): Promise<void> {
+    clearTimeout(this.backendTimer);
+    this.backendLoad ??= this.options.loadBackend().then(
       ({ tf, report }) => {
         this.tf = tf;
         this.backend = report;
@@ -105,9 +120,17 @@ export class Kernel {
       },
       (err: Error) => {
         this.backendError = err.message;
+        this.log(`the TensorFlow.js backend failed to load: ${err.message}`);
         this.send('kernel_info_reply', this.info(), null);
       },
     );
+    return this.backendLoad;
+  }
+
+  private loadBackendWhenIdle(): void {
+    if (this.backendLoad) return;
+    clearTimeout(this.backendTimer);
+    this.backendTimer = setTimeout(() => void this.ensureBackend(), BACKEND_IDLE_MS);
   }
 
   start(): void {
@@ -118,6 +141,7 @@ export class Kernel {
     this.send('status', { execution_state: 'starting' }, null);
     this.send('kernel_info_reply', this.info(), null);
     this.send('status', { execution_state: 'idle' }, null);
+    this.loadBackendWhenIdle();
   }
 
   /** Kernel's own diagnostics go to the real stderr (main keeps its tail for crash reports). */
@@ -229,7 +253,7 @@ export class Kernel {
     this.send('status', { execution_state: 'busy' }, id);
     const label = `cell [${count}]`;
     try {
-      if (!this.tf && !this.backendError) await Promise.race([this.backendReady, cancelled]);
+      clearTimeout(this.backendTimer);
       exec.t0 = performance.now();
       exec.cpu0 = process.cpuUsage();
       exec.stopMeters = runCellMeters();
@@ -264,6 +288,7 @@ export class Kernel {
     this.current = undefined;
     setCurrentExecution(undefined);
     this.next();
+    if (!this.current) this.loadBackendWhenIdle();
   }
 
   private metrics(exec: Execution): NonNullable<ExecuteReplyContent['metrics']> {
