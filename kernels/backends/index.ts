@@ -40,12 +40,17 @@ export interface BackendInfo {
 export interface InitBackendOptions {
   /** One of BACKEND_ORDER, or 'auto'; default MLSYS_LAB_BACKEND, else the first that loads. */
   force?: string;
-  /** wasm threads; default MLSYS_LAB_WASM_THREADS, else the machine's cores (at most 8). */
+  /** wasm threads; default MLSYS_LAB_WASM_THREADS, else the machine's cores (at most 4). */
   threads?: number;
 }
 
 /** The wasm build's thread pool is 8 workers (PTHREAD_POOL_SIZE), so more threads cannot start. */
 const MAX_WASM_THREADS = 8;
+/**
+ * Default cap: the labs' models are small, XNNPACK's speed-up flattens past a few threads, and
+ * each thread spin-waits at every parallel region, which costs most on a busy machine.
+ */
+const DEFAULT_WASM_THREADS = 4;
 
 const require = createRequire(import.meta.url);
 
@@ -60,7 +65,7 @@ function packageVersion(name: string): string {
 /** The wasm thread count asked for, validated. */
 export function wantedWasmThreads(option: number | undefined): number {
   const raw = option ?? process.env.MLSYS_LAB_WASM_THREADS;
-  if (raw === undefined || raw === '') return Math.min(os.availableParallelism(), MAX_WASM_THREADS);
+  if (raw === undefined || raw === '') return Math.min(os.availableParallelism(), DEFAULT_WASM_THREADS);
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1 || n > MAX_WASM_THREADS) {
     throw new RangeError(`Invalid wasm thread count ${JSON.stringify(raw)} (MLSYS_LAB_WASM_THREADS or the threads option): use an integer from 1 to ${MAX_WASM_THREADS}`);
