@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { installKernelGate } from './kernel-gate';
 import { registerWasmKernels } from './wasm-kernels';
 import { installPthreadWorker, withLogicalCores } from './wasm-threads';
 
@@ -51,6 +52,9 @@ const MAX_WASM_THREADS = 8;
  * each thread spin-waits at every parallel region, which costs most on a busy machine.
  */
 const DEFAULT_WASM_THREADS = 4;
+
+export { kernelGateBuffer } from './kernel-gate';
+export { interruptBetweenKernels } from './interrupt-between-kernels';
 
 const require = createRequire(import.meta.url);
 
@@ -115,6 +119,8 @@ async function loadWasm(threads: number): Promise<Loaded> {
     await start(1);
   }
   const actual = wasm.getThreadsCount();
+  // an interrupt that lands inside a multi-threaded kernel hangs the next one: see kernel-gate.ts
+  if (actual > 1) installKernelGate();
   // pthreads ref their worker while they run, and XNNPACK's run for good: without unref an idle
   // kernel process could never exit on its own
   const module = (tf.backend() as unknown as { wasm: { PThread?: { runningWorkers: { unref(): void }[] } } }).wasm;
