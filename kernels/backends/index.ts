@@ -8,7 +8,6 @@
  * the wasm thread count, 1 for the single-threaded build.
  */
 import { createRequire } from 'node:module';
-import os from 'node:os';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { installKernelGate } from './kernel-gate';
@@ -41,17 +40,18 @@ export interface BackendInfo {
 export interface InitBackendOptions {
   /** One of BACKEND_ORDER, or 'auto'; default MLSYS_LAB_BACKEND, else the first that loads. */
   force?: string;
-  /** wasm threads; default MLSYS_LAB_WASM_THREADS, else the machine's cores (at most 4). */
+  /** wasm threads; default MLSYS_LAB_WASM_THREADS, else 1 (see DEFAULT_WASM_THREADS). */
   threads?: number;
 }
 
 /** The wasm build's thread pool is 8 workers (PTHREAD_POOL_SIZE), so more threads cannot start. */
 const MAX_WASM_THREADS = 8;
 /**
- * Default cap: the labs' models are small, XNNPACK's speed-up flattens past a few threads, and
- * each thread spin-waits at every parallel region, which costs most on a busy machine.
+ * Threads are opt-in. Every XNNPACK kernel then ends in a barrier that waits for each thread to be
+ * scheduled: the labs' many small kernels get slower, and on a busy machine (here: 2 cores, load
+ * 20) even large ones do; measured in `npm run bench -- kernel` (the two_threads fields).
  */
-const DEFAULT_WASM_THREADS = 4;
+const DEFAULT_WASM_THREADS = 1;
 
 export { kernelGateBuffer } from './kernel-gate';
 export { interruptBetweenKernels } from './interrupt-between-kernels';
@@ -69,7 +69,7 @@ function packageVersion(name: string): string {
 /** The wasm thread count asked for, validated. */
 export function wantedWasmThreads(option: number | undefined): number {
   const raw = option ?? process.env.MLSYS_LAB_WASM_THREADS;
-  if (raw === undefined || raw === '') return Math.min(os.availableParallelism(), DEFAULT_WASM_THREADS);
+  if (raw === undefined || raw === '') return DEFAULT_WASM_THREADS;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1 || n > MAX_WASM_THREADS) {
     throw new RangeError(`Invalid wasm thread count ${JSON.stringify(raw)} (MLSYS_LAB_WASM_THREADS or the threads option): use an integer from 1 to ${MAX_WASM_THREADS}`);
