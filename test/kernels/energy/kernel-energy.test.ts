@@ -1,0 +1,50 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { KernelEnergy } from '../../../kernels/energy';
+import { setCounter, writePowercap } from './powercap-fixture';
+
+let cleanup: (() => void)[] = [];
+afterEach(() => {
+  cleanup.forEach((c) => c());
+  cleanup = [];
+});
+
+describe('energy in the kernel', () => {
+  it('adds each cell to the session and lab totals, but not the blocks measured inside it', async () => {
+    const pc = writePowercap('powercap-laptop');
+    cleanup.push(pc.dispose);
+    const k = await KernelEnergy.create({ session: 'nb-1', lab: 'lab-7' }, { powercapRoot: pc.root, nvidiaSmi: null });
+    cleanup.push(() => k.dispose());
+    const lab = k.labApi();
+
+    const cell = k.startCell();
+    setCounter(pc.root, 'intel-rapl:0', 4000000 + 1_000_000);
+    const block = await lab.measure(async () => {
+      setCounter(pc.root, 'intel-rapl:0', 4000000 + 2_000_000);
+      return 42;
+    });
+    expect(block.result).toBe(42);
+    expect(block.energy).toEqual({ joules: 1, source: 'measured' });
+    expect(block.text).toMatch(/1 J measured/);
+    const epoch = lab.start();
+    setCounter(pc.root, 'intel-rapl:0', 4000000 + 2_500_000);
+    expect((await epoch.stop()).energy.joules).toBeCloseTo(0.5, 9);
+    setCounter(pc.root, 'intel-rapl:0', 4000000 + 3_000_000);
+    const report = await k.finishCell(cell);
+    expect(report.energy.joules).toBeCloseTo(3, 9);
+
+    expect(lab.totals().session).toMatchObject({ count: 1, measuredJoules: 3, estimatedJoules: 0 });
+    expect(lab.totals().lab).toMatchObject({ count: 1, measuredJoules: 3 });
+    expect(lab.sources().cpu.source).toBe('measured');
+    expect(lab.gridIntensity).toBe(480);
+    k.configure({ gridIntensity: 56 });
+    expect(lab.gridIntensity).toBe(56);
+    expect(lab.regions.find((r) => r.code === 'FR')?.gPerKWh).toBe(67);
+  });
+
+  it('tells a cell that passes something other than a function what it needs', async () => {
+    const k = await KernelEnergy.create({ session: 's' }, { powercapRoot: null, nvidiaSmi: null });
+    cleanup.push(() => k.dispose());
+    await expect(k.labApi().measure(42 as never)).rejects.toThrow('lab.energy.measure needs a function to run, got number');
+    expect(k.labApi().totals().lab).toBeNull();
+  });
+});
