@@ -204,7 +204,7 @@ export class DatasetService implements ServiceApi {
     }
     if (scale !== 1) for (let i = 0; i < k * F; i++) x[i] /= scale;
     const { train, test } = seededSplit(k, testFraction, options.seed ?? 42);
-    const take = (idx: Uint32Array) => {
+    const take = (idx: Int32Array) => {
       const xs = new Float32Array(idx.length * F);
       const ys = new Int32Array(idx.length);
       const is = new Float64Array(idx.length);

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DatasetSummary, ImportProgress, ImportReport, LabelDistribution, LabelRecord, SamplePage } from '../../../main/api';
 import { builtinLabsDir } from '../../../main/paths';
 import { createWorkspace, type Workspace } from '../../../main/workspace';
-import { createLabDataHandlers } from '../../../main/store';
+import { createLabDataHandlers, registerLabData } from '../../../main/store';
 
 const DATA = '/work/shared/data';
 let dir: string;
@@ -116,6 +116,23 @@ describe('the lab data handlers the kernel calls', () => {
     await expect(lab['labels.append']({ sampleId: 1, value: 'x', source: 'import' })).rejects.toThrow(/has an unknown field "source"/);
     await expect(lab['datasets.load']('nope')).rejects.toThrow(/No dataset named "nope"\. The datasets here: "iris"/);
     await expect(lab['datasets.load']('iris', { testFraction: 2 })).rejects.toThrow(/testFraction must be at most 0.99/);
+  });
+
+  it('register on a request router by method name, and unregister on dispose', async () => {
+    await call('datasets.import', { path: join(DATA, 'sklearn/iris.csv'), labelColumn: -1 });
+    const routes = new Map<string, (args: unknown[]) => unknown>();
+    const router = {
+      register(method: string, handler: (args: unknown[]) => unknown) {
+        routes.set(method, handler);
+        return { dispose: () => routes.delete(method) };
+      },
+    };
+    const reg = registerLabData(router, ws.datasets);
+    expect([...routes.keys()].sort()).toEqual(['datasets.list', 'datasets.load', 'labels.append', 'labels.history']);
+    const loaded = (await routes.get('datasets.load')!(['iris', { seed: 1 }])) as { yTrain: Int32Array };
+    expect(loaded.yTrain.length).toBe(120);
+    reg.dispose();
+    expect(routes.size).toBe(0);
   });
 
   it('a typed array load crosses a real child-process IPC channel as typed arrays', async () => {
