@@ -103,6 +103,12 @@ describe('the lab data handlers the kernel calls', () => {
     // rows stay with their labels: the first test row is the sample it claims to be
     const row = ws.datasets.store.db.prepare('SELECT features FROM samples WHERE id = ?').get(a.idsTest[0]) as { features: Buffer };
     expect(Array.from(a.xTest.subarray(0, 4))).toEqual(Array.from(new Float32Array(new Uint8Array(row.features).buffer)));
+    const last = ws.datasets.store.db.prepare('SELECT features FROM samples WHERE id = ?').get(a.idsTrain[119]) as { features: Buffer };
+    const scaled = await lab['datasets.load']('iris', { testFraction: 0.2, seed: 7, scale: 2 });
+    expect(Array.from(scaled.xTrain.subarray(119 * 4))).toEqual(Array.from(new Float32Array(new Uint8Array(last.features).buffer), (v) => v / 2));
+    // the class index of each row is its sample's label
+    const labelOf = ws.datasets.store.db.prepare('SELECT value FROM labels WHERE sample_id = ? ORDER BY id DESC LIMIT 1').pluck();
+    expect(a.classes[a.yTrain[50]]).toBe(labelOf.get(a.idsTrain[50]));
   });
 
   it('append a label as a cell, read a sample history, and check every argument', async () => {
