@@ -11,7 +11,11 @@ import { LibraryService } from './library/library-service';
 import { createPacksService, registerPacks } from './packs/register';
 import type { PacksService } from './packs/packs-service';
 import { SettingsService } from './settings/settings-service';
+import { NotebookService, registerNotebooks } from './notebooks';
+import { QueueService, registerQueues } from './queues';
 import { DatasetService, nameOrIndex } from './store';
+import { SqliteQueueStore } from './store/sqlite-queue-store';
+import type { Store } from './store/store';
 import { Dispatcher } from './rpc/dispatcher';
 import { EventHub } from './rpc/event-hub';
 import { t } from './rpc/schema';
@@ -32,7 +36,11 @@ export interface Workspace {
   settings: SettingsService;
   /** The store as services and the kernel host see it (lab data calls: createLabDataHandlers). */
   datasets: DatasetService;
+  /** The workspace database (lab.db), the one connection every service shares. */
+  store: Store;
   packs: PacksService;
+  notebooks: NotebookService;
+  queues: QueueService;
   dispose(): Promise<void>;
 }
 
@@ -90,6 +98,18 @@ export function createWorkspace(options: WorkspaceOptions): Workspace {
     ['onDidChange'],
   );
 
+  const notebooks = new NotebookService({
+    workspaceDir: options.workspaceDir,
+    packs: [
+      { dir: options.labsDir, trusted: true },
+      { dir: join(options.workspaceDir, 'packs'), trusted: false },
+    ],
+    autosaveSeconds: () => settings.snapshot()['notebook.autosaveSeconds'],
+    emit: (event) => dispatcher.emit('notebooks', 'onDidChange', event),
+    log,
+  });
+  registerNotebooks(dispatcher, notebooks);
+
   const datasets = new DatasetService({
     file: join(options.workspaceDir, 'lab.db'),
     onDidChange: (list) => dispatcher.emit('datasets', 'onDidChange', list),
@@ -144,13 +164,22 @@ export function createWorkspace(options: WorkspaceOptions): Workspace {
     ['onDidChange', 'onDidImportProgress'],
   );
 
+  // one connection to lab.db, shared: main is the database's only writer
+  const queues = new QueueService(new SqliteQueueStore(datasets.store), { onChange: (queueId) => dispatcher.emit('queues', 'onDidChange', { queueId }) });
+  registerQueues(dispatcher, queues);
+
   return {
     dispatcher,
     settings,
     datasets,
+    store: datasets.store,
     packs,
+    notebooks,
+    queues,
     async dispose() {
       // services with resources (kernels, the store) are closed here, in reverse order of creation
+      await notebooks.dispose();
+      await queues.idle();
       datasets.close();
     },
   };

@@ -1,5 +1,6 @@
 import type { LabApi, LabProgress, PackImportResult, PackSummary } from '../../../main/api';
 import { h } from '../shell/dom';
+import { notebookHash } from '../notebook';
 import type { View } from '../shell/view';
 import { uploadPack } from './pack-upload';
 import { progressText } from './progress-text';
@@ -127,6 +128,7 @@ export class LibraryView implements View {
       h('h2', {}, pack.title),
       h('p', { class: 'summary' }, pack.summary),
       h('ul', { class: 'topics', 'aria-label': 'Topics' }, ...pack.topics.map((t) => h('li', { class: 'topic' }, t))),
+      h('ul', { class: 'pack-notebooks', 'aria-label': 'Notebooks' }, ...pack.notebooks.map((nb) => h('li', {}, h('a', { href: notebookHash({ pack: pack.id, notebook: nb }), class: 'open-notebook' }, `Open ${nb}`)))),
       progressLine ? h('p', { class: 'progress' }, progressLine) : null,
       pack.trusted ? null : h('div', { class: 'restricted-note' }, h('span', {}, 'Restricted: you can read this lab, but its cells do not run until you trust it.'), trustBtn),
       h(
@@ -147,5 +149,10 @@ function describeImport(r: PackImportResult): string {
   const renamed = r.kept.filter((k) => k.keptAs !== k.path);
   const kept = renamed.length ? ` Your edited ${renamed.map((k) => `${k.path} is kept as ${k.keptAs}`).join(', ')}.` : '';
   const trust = r.trusted ? '' : r.trustReason === 'unsigned' ? ' It is unsigned, so it opens restricted until you trust it.' : ` It is signed by key ${r.signerKeyId}, which you have not trusted, so it opens restricted.`;
-  return what + kept + trust;
+  const imported = r.datasets.filter((d) => d.status === 'imported');
+  const failed = r.datasets.filter((d) => d.status === 'failed');
+  const data =
+    (imported.length ? ` ${imported.length} dataset${imported.length > 1 ? 's' : ''} added to your workspace.` : '') +
+    failed.map((d) => ` The dataset ${d.path} could not be imported: ${d.problem}`).join('');
+  return what + kept + data + trust;
 }
