@@ -96,18 +96,22 @@ export interface LabelsLabApi {
   history(sampleId: number): Promise<LabelRecord[]>;
 }
 
-export function createDatasetsLabApi(tf: Tf, request: LabRequest): { datasets: DatasetsLabApi; labels: LabelsLabApi } {
+/**
+ * `tf` resolves to TensorFlow.js with its backend ready: the kernel loads it lazily, so it is asked
+ * for only when a dataset is loaded as tensors.
+ */
+export function createDatasetsLabApi(tf: () => Tf | Promise<Tf>, request: LabRequest): { datasets: DatasetsLabApi; labels: LabelsLabApi } {
   return {
     datasets: {
       list: () => request('datasets.list', []) as Promise<DatasetInfo[]>,
       async load(dataset, options = {}) {
-        const d = (await request('datasets.load', [dataset, options])) as LoadedArrays;
+        const [d, t] = await Promise.all([request('datasets.load', [dataset, options]) as Promise<LoadedArrays>, tf()]);
         const nTrain = d.yTrain.length;
         const nTest = d.yTest.length;
-        const xTrain = tf.tensor(d.xTrain, [nTrain, ...d.sampleShape], 'float32');
-        const yTrain = tf.tensor1d(d.yTrain, 'int32');
-        const xTest = tf.tensor(d.xTest, [nTest, ...d.sampleShape], 'float32');
-        const yTest = tf.tensor1d(d.yTest, 'int32');
+        const xTrain = t.tensor(d.xTrain, [nTrain, ...d.sampleShape], 'float32');
+        const yTrain = t.tensor1d(d.yTrain, 'int32');
+        const xTest = t.tensor(d.xTest, [nTest, ...d.sampleShape], 'float32');
+        const yTest = t.tensor1d(d.yTest, 'int32');
         return {
           name: d.name,
           sampleShape: d.sampleShape,
@@ -121,7 +125,7 @@ export function createDatasetsLabApi(tf: Tf, request: LabRequest): { datasets: D
           idsTrain: Array.from(d.idsTrain),
           idsTest: Array.from(d.idsTest),
           unlabeled: d.unlabeled,
-          dispose: () => tf.dispose([xTrain, yTrain, xTest, yTest]),
+          dispose: () => t.dispose([xTrain, yTrain, xTest, yTest]),
         };
       },
     },

@@ -29,7 +29,7 @@ function boundary() {
 
 describe('lab.datasets and lab.labels in a cell', () => {
   it('load a table dataset as tensors, split with a seed', async () => {
-    const lab = createDatasetsLabApi(tf, boundary());
+    const lab = createDatasetsLabApi(() => tf, boundary());
     expect((await lab.datasets.list()).map((d) => d.name)).toEqual(['iris', 'fashion']);
     const iris = await lab.datasets.load('iris', { seed: 3 });
     expect(iris.xTrain.shape).toEqual([120, 4]);
@@ -42,7 +42,7 @@ describe('lab.datasets and lab.labels in a cell', () => {
   });
 
   it('load images with their shape, scaled, and label a sample with provenance', async () => {
-    const lab = createDatasetsLabApi(tf, boundary());
+    const lab = createDatasetsLabApi(() => tf, boundary());
     const before = tf.memory().numTensors;
     const f = await lab.datasets.load('fashion', { scale: 255, testFraction: 0.1 });
     expect(f.xTrain.shape).toEqual([450, 28, 28, 1]);

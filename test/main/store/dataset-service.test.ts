@@ -80,6 +80,7 @@ describe('the datasets API', () => {
     ws = createWorkspace({ workspaceDir: dir, labsDir: builtinLabsDir(), mode: 'browser', log: () => {} });
     await expect(call('datasets.list')).rejects.toMatchObject({ code: 'E_DB_CORRUPT', message: expect.stringMatching(/lab\.db is not an SQLite database/) });
     await expect(call('datasets.list')).rejects.toMatchObject({ code: 'E_DB_CORRUPT' });
+    await expect(call('queues.list')).rejects.toMatchObject({ code: 'E_DB_CORRUPT' });
     expect(((await call<{ packs: unknown[] }>('library.list')).packs.length)).toBeGreaterThan(0);
   });
 });
