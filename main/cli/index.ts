@@ -8,8 +8,9 @@ import { startCommand } from './commands/start';
 import { packCommand } from './commands/pack';
 import { openCommand } from './commands/open';
 import { dataCommand } from './commands/data';
+import { runCommand } from './commands/run';
 
-const commands: Command[] = [startCommand, openCommand, packCommand, dataCommand];
+const commands: Command[] = [startCommand, openCommand, runCommand, packCommand, dataCommand];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
