@@ -209,7 +209,7 @@ export class EnergyMeter {
     const cpuSeconds = Math.max(0, (end.cpuUs - start.cpuUs) / 1e6);
     const components: ComponentEnergy[] = [this.cpuComponent(start, end, cpuSeconds)];
     if (this.gpu && start.gpu) {
-      await this.gpu.whenCovered(end.wallMs, 3 * this.gpu.intervalMs + 500);
+      await this.settleGpu(end.wallMs);
       const g = this.gpu.energyBetween(start.wallMs, end.wallMs);
       components.push(measuredEnergy('gpu', g.joules, `${this.gpu.describe()}, ${g.samples} samples`, { warnings: g.warnings }));
       this.pinGpuSamples();
@@ -218,6 +218,18 @@ export class EnergyMeter {
     const carbon = carbonOf(energy, this.settings.gridIntensity);
     const report = { startedAt: start.wallMs, endedAt: end.wallMs, wallSeconds, cpuSeconds, components, energy, carbon };
     return { ...report, text: formatReport(report), short: formatShort(report) };
+  }
+
+  /**
+   * Lets samples that queued in the pipe (while a synchronous cell blocked the event loop) be
+   * read: one turn of the event loop reads them. Only if they are still stale, as when
+   * nvidia-smi itself fell behind, wait up to two intervals for a sample past the end; otherwise
+   * the last sample's power is extrapolated over the rest, which costs no latency per cell.
+   */
+  private async settleGpu(endMs: number): Promise<void> {
+    const gpu = this.gpu!;
+    await new Promise((resolve) => setImmediate(resolve));
+    if (endMs - gpu.lastSampleTime > 1.5 * gpu.intervalMs) await gpu.whenCovered(endMs, 2 * gpu.intervalMs);
   }
 
   private pinGpuSamples(): void {

@@ -233,6 +233,11 @@ export class NvidiaPowerSampler {
     return `nvidia-smi power.draw every ${this.intervalMs} ms, ${gpus}`;
   }
 
+  /** The time of the oldest latest sample across GPUs (ms since the epoch). */
+  get lastSampleTime(): number {
+    return Math.min(...[...this.tracks.values()].map((t) => t.lastTime));
+  }
+
   /** Resolves once every GPU has a sample at or after `timeMs`, sampling stopped, or `timeoutMs` passed. */
   whenCovered(timeMs: number, timeoutMs: number): Promise<void> {
     const covered = () => this.stoppedReason !== undefined || [...this.tracks.values()].every((t) => t.lastTime >= timeMs);
