@@ -97,6 +97,13 @@ export class EnergyMeter {
    * `gpuReady` (or pass `waitForGpu`) to be sure the probe is done.
    */
   static async create(options: EnergyMeterOptions & { waitForGpu?: boolean } = {}): Promise<EnergyMeter> {
+    const meter = EnergyMeter.open(options);
+    if (options.waitForGpu) await meter.gpuReady;
+    return meter;
+  }
+
+  /** Like `create`, synchronously: the GPU probe runs in the background (see `gpuReady`). */
+  static open(options: EnergyMeterOptions = {}): EnergyMeter {
     const root = options.powercapRoot === undefined ? (process.env.MLSYS_LAB_POWERCAP_ROOT ?? DEFAULT_POWERCAP_ROOT) : options.powercapRoot;
     let rapl: RaplCounter | undefined;
     let raplUnavailable: string | undefined;
@@ -106,9 +113,7 @@ export class EnergyMeter {
       if (opened.ok) rapl = opened.counter;
       else raplUnavailable = opened.reason;
     }
-    const meter = new EnergyMeter(rapl, raplUnavailable, options);
-    if (options.waitForGpu) await meter.gpuReady;
-    return meter;
+    return new EnergyMeter(rapl, raplUnavailable, options);
   }
 
   private async attachGpu(): Promise<void> {
