@@ -94,11 +94,11 @@ export class EnergyMeter {
    * Finds what can be measured here. RAPL is checked at once; nvidia-smi is probed in the
    * background (it can take a second, or hang with a wedged driver), so a kernel starts without
    * waiting for it: spans started before the GPU sampler runs have no GPU figure. Await
-   * `gpuReady` (or pass `waitForGpu`) to be sure the probe is done.
+   * `gpuReady` to be sure the probe is done, or pass `waitForGpu` to wait for the first samples.
    */
   static async create(options: EnergyMeterOptions & { waitForGpu?: boolean } = {}): Promise<EnergyMeter> {
     const meter = EnergyMeter.open(options);
-    if (options.waitForGpu) await meter.gpuReady;
+    if (options.waitForGpu) await meter.gpuSampling();
     return meter;
   }
 
@@ -114,6 +114,12 @@ export class EnergyMeter {
       else raplUnavailable = opened.reason;
     }
     return new EnergyMeter(rapl, raplUnavailable, options);
+  }
+
+  /** Settles once the probe is done and, where a GPU is sampled, its first samples have arrived (or `timeoutMs` passed). */
+  async gpuSampling(timeoutMs = 10_000): Promise<void> {
+    await this.gpuReady;
+    await this.gpu?.whenCovered(Date.now(), timeoutMs);
   }
 
   private async attachGpu(): Promise<void> {
@@ -216,7 +222,8 @@ export class EnergyMeter {
     if (this.gpu && start.gpu) {
       await this.settleGpu(end.wallMs);
       const g = this.gpu.energyBetween(start.wallMs, end.wallMs);
-      components.push(measuredEnergy('gpu', g.joules, `${this.gpu.describe()}, ${g.samples} samples`, { warnings: g.warnings }));
+      // no sample at all yet (sampling just started): the GPU is left out rather than shown as 0 J
+      if (g.gpusCounted > 0) components.push(measuredEnergy('gpu', g.joules, `${this.gpu.describe()}, ${g.samples} samples`, { warnings: g.warnings }));
       this.pinGpuSamples();
     }
     const energy = totalOf(components);

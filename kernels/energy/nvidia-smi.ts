@@ -151,6 +151,8 @@ export class PowerTrack {
 
 export interface GpuEnergy {
   joules: number;
+  /** How many GPUs had samples to integrate; 0 means nothing is known yet. */
+  gpusCounted: number;
   samples: number;
   warnings: string[];
 }
@@ -260,6 +262,7 @@ export class NvidiaPowerSampler {
   energyBetween(fromMs: number, toMs: number): GpuEnergy {
     let joules = 0;
     let samples = 0;
+    let gpusCounted = 0;
     let extrapolatedMs = 0;
     let missingMs = 0;
     const warnings: string[] = [];
@@ -270,6 +273,7 @@ export class NvidiaPowerSampler {
         warnings.push(`GPU ${index}: no power sample yet, not counted`);
         continue;
       }
+      gpusCounted++;
       joules += Math.max(0, b.joules - a.joules);
       samples += track.samplesBetween(fromMs, toMs);
       for (const [a0, b0] of track.gaps) missingMs = Math.max(missingMs, Math.min(b0, toMs) - Math.max(a0, fromMs));
@@ -282,7 +286,7 @@ export class NvidiaPowerSampler {
       warnings.push(`GPU power samples were missing for ${(missingMs / 1000).toFixed(1)} s (nvidia-smi was held up); power interpolated across the gap`);
     }
     if (this.stoppedReason) warnings.push(this.stoppedReason);
-    return { joules, samples, warnings };
+    return { joules, gpusCounted, samples, warnings };
   }
 
   /** Forgets samples older than `timeMs` (the oldest span still open). */

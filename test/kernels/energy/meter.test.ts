@@ -161,7 +161,7 @@ describe('measuring GPU energy with nvidia-smi', () => {
       cleanup.push(() => m.dispose());
       expect(m.status().gpu).toEqual({ source: 'none', method: 'not measured', reason: 'nvidia-smi is still being probed' });
       const early = m.start();
-      await m.gpuReady;
+      await m.gpuSampling();
       expect(m.status().gpu.source).toBe('measured');
       expect((await early.stop()).components.map((c) => c.component)).toEqual(['cpu']);
       expect((await m.start().stop()).components.map((c) => c.component)).toEqual(['cpu', 'gpu']);
