@@ -6,6 +6,7 @@
  */
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
+import { tfjsTypes } from './scripts/tfjs-types-plugin';
 
 export default defineConfig({
   main: {
@@ -34,6 +35,8 @@ export default defineConfig({
   renderer: {
     root: resolve(import.meta.dirname, 'renderer'),
     base: './',
+    plugins: [tfjsTypes(import.meta.dirname)],
+    worker: { format: 'es' },
     build: {
       outDir: resolve(import.meta.dirname, 'out/renderer'),
       emptyOutDir: true,

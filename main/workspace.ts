@@ -8,10 +8,13 @@ import { join } from 'node:path';
 import type { AppMode } from './api/app';
 import { AppService } from './app/app-service';
 import { LibraryService } from './library/library-service';
+import { createPacksService, registerPacks } from './packs/register';
+import type { PacksService } from './packs/packs-service';
 import { SettingsService } from './settings/settings-service';
 import { QueueService, registerQueues } from './queues';
 import { Store } from './store/store';
 import { SqliteQueueStore } from './store/sqlite-queue-store';
+import { NotebookService, registerNotebooks } from './notebooks';
 import { Dispatcher } from './rpc/dispatcher';
 import { EventHub } from './rpc/event-hub';
 import { t } from './rpc/schema';
@@ -33,6 +36,8 @@ export interface Workspace {
   /** The workspace database (lab.db). */
   store: Store;
   queues: QueueService;
+  packs: PacksService;
+  notebooks: NotebookService;
   dispose(): Promise<void>;
 }
 
@@ -52,10 +57,22 @@ export function createWorkspace(options: WorkspaceOptions): Workspace {
     ['onDidNotify'],
   );
 
-  const library = new LibraryService([
-    { dir: options.labsDir, source: 'builtin' },
-    { dir: join(options.workspaceDir, 'packs'), source: 'imported' },
-  ]);
+  const packs = createPacksService({
+    workspaceDir: options.workspaceDir,
+    labsDir: options.labsDir,
+    log,
+    onDidChange: () => dispatcher.emit('library', 'onDidChange', undefined),
+    onDidImport: (result) => dispatcher.emit('packs', 'onDidImport', result),
+  });
+  registerPacks(dispatcher, packs);
+
+  const library = new LibraryService(
+    [
+      { dir: options.labsDir, source: 'builtin' },
+      { dir: join(options.workspaceDir, 'packs'), source: 'imported' },
+    ],
+    (dir, source) => packs.loadForLibrary(dir, source),
+  );
   dispatcher.register('library', { list: { args: [], run: () => library.list() } }, ['onDidChange']);
 
   const settings = new SettingsService(join(options.workspaceDir, 'settings.json'), (s) => dispatcher.emit('settings', 'onDidChange', s));
@@ -78,6 +95,18 @@ export function createWorkspace(options: WorkspaceOptions): Workspace {
     ['onDidChange'],
   );
 
+  const notebooks = new NotebookService({
+    workspaceDir: options.workspaceDir,
+    packs: [
+      { dir: options.labsDir, trusted: true },
+      { dir: join(options.workspaceDir, 'packs'), trusted: false },
+    ],
+    autosaveSeconds: () => settings.snapshot()['notebook.autosaveSeconds'],
+    emit: (event) => dispatcher.emit('notebooks', 'onDidChange', event),
+    log,
+  });
+  registerNotebooks(dispatcher, notebooks);
+
   const store = Store.open(join(options.workspaceDir, 'lab.db'));
   const queues = new QueueService(new SqliteQueueStore(store), { onChange: (queueId) => dispatcher.emit('queues', 'onDidChange', { queueId }) });
   registerQueues(dispatcher, queues);
@@ -87,8 +116,11 @@ export function createWorkspace(options: WorkspaceOptions): Workspace {
     settings,
     store,
     queues,
+    packs,
+    notebooks,
     async dispose() {
       // services with resources (kernels, the store) are closed here, in reverse order of creation
+      await notebooks.dispose();
       await queues.idle();
       store.close();
     },

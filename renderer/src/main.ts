@@ -4,6 +4,7 @@ import { connect } from './api/transports';
 import { AnnotateView } from './annotate/annotate-view';
 import { ReviewView } from './annotate/review-view';
 import { LibraryView } from './library/library-view';
+import { NotebookView, notebookRef } from './notebook';
 import { h } from './shell/dom';
 import type { View } from './shell/view';
 import type { LabApi } from '../../main/api';
@@ -11,9 +12,10 @@ import type { LabApi } from '../../main/api';
 /** The app shell: a top bar with the screens, and a hash router that mounts one view at a time. */
 const api: LabApi = createApiClient(connect());
 
-type Route = { name: string; label: string; make: (params: URLSearchParams) => View };
+type Route = { name: string; label: string; make: (params: URLSearchParams) => View; inNav?: boolean };
 const routes: Route[] = [
   { name: 'library', label: 'Library', make: () => new LibraryView(api) },
+  { name: 'notebook', label: 'Notebook', make: (p) => new NotebookView(api, notebookRef(p)), inNav: false },
   { name: 'annotate', label: 'Annotate', make: (p) => new AnnotateView(api, p) },
   { name: 'review', label: 'Review', make: (p) => new ReviewView(api, p) },
 ];
@@ -25,7 +27,14 @@ document.getElementById('app')!.append(h('div', { class: 'topbar' }, h('span', {
 
 let current: View | undefined;
 
+let shownHash = '';
 async function show(): Promise<void> {
+  // a view with unsaved work that nothing will save may ask to stay
+  if (current?.canLeave && location.hash !== shownHash && !current.canLeave()) {
+    history.replaceState(null, '', shownHash || '#/');
+    return;
+  }
+  shownHash = location.hash;
   const [name, query] = location.hash.replace(/^#\/?/, '').split('?');
   const route = routes.find((r) => r.name === name) ?? routes[0];
   current?.dispose();
@@ -40,7 +49,7 @@ async function show(): Promise<void> {
   }
 }
 
-nav.append(...routes.map((r) => h('a', { href: `#/${r.name}`, 'data-route': r.name }, r.label)));
+nav.append(...routes.filter((r) => r.inNav !== false).map((r) => h('a', { href: `#/${r.name}`, 'data-route': r.name }, r.label)));
 window.addEventListener('hashchange', () => void show());
 document.addEventListener('mlsys-lab:disconnected', () => {
   status.textContent = 'Disconnected from mlsys-lab. Restart it with npm start, then reload.';

@@ -3,4 +3,6 @@ export interface View {
   readonly title: string;
   mount(host: HTMLElement): void | Promise<void>;
   dispose(): void;
+  /** Asked before the view is replaced; false keeps it (e.g. after the user cancels a prompt). */
+  canLeave?(): boolean;
 }

@@ -1,0 +1,118 @@
+/**
+ * Runs a session's cells on its kernel, one at a time, in the order they were asked for. The
+ * queue lives in main with the model, so a cell keeps running (and its outputs keep arriving in
+ * the model) while no window shows the notebook.
+ */
+import type { KernelInfo, VariableInfo } from '../api/notebooks';
+import { ApiError } from '../rpc/errors';
+import { applyKernelEvent } from './apply-kernel-event';
+import type { KernelFactory, NotebookKernel } from './kernel-port';
+import type { NotebookModel } from './notebook-model';
+
+export class CellRunner {
+  private kernel: Promise<NotebookKernel> | undefined;
+  private queue: string[] = [];
+  private running: string | undefined;
+  private info: KernelInfo = { state: 'none' };
+  private statusSub: { dispose(): void } | undefined;
+
+  constructor(
+    private readonly path: string,
+    private readonly model: () => NotebookModel,
+    private readonly factory: KernelFactory | undefined,
+    private readonly onKernel: (info: KernelInfo) => void,
+  ) {}
+
+  get kernelInfo(): KernelInfo {
+    return this.info;
+  }
+
+  private setInfo(info: KernelInfo): void {
+    this.info = info;
+    this.onKernel(info);
+  }
+
+  private start(): Promise<NotebookKernel> {
+    if (!this.factory) throw new ApiError('E_NO_KERNEL', 'No kernel is available in this build of mlsys-lab, so cells cannot run; you can still read, edit and save the notebook.');
+    if (!this.kernel) {
+      this.setInfo({ state: 'starting' });
+      this.kernel = this.factory(this.path).then(
+        (k) => {
+          this.statusSub = k.onStatus((info) => this.setInfo(info));
+          return k;
+        },
+        (err) => {
+          this.kernel = undefined;
+          this.setInfo({ state: 'dead', message: (err as Error).message });
+          throw err;
+        },
+      );
+    }
+    return this.kernel;
+  }
+
+  async run(cellIds: string[]): Promise<void> {
+    const model = this.model();
+    for (const id of cellIds) model.cell(id); // refuse unknown ids before queueing any
+    await this.start();
+    for (const id of cellIds) {
+      if (model.cell(id).type !== 'code' || this.queue.includes(id) || this.running === id) continue;
+      this.queue.push(id);
+      applyKernelEvent(model, id, { msg_type: 'queued' });
+    }
+    void this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    if (this.running !== undefined) return;
+    const kernel = await this.start();
+    while (this.queue.length) {
+      const id = this.queue.shift()!;
+      const model = this.model();
+      if (model.indexOf(id) < 0) continue;
+      this.running = id;
+      let failed = false;
+      try {
+        await kernel.execute(model.cell(id).source, (event) => {
+          if (event.msg_type === 'execute_reply' && event.content.status !== 'ok') failed = true;
+          applyKernelEvent(this.model(), id, event);
+        });
+      } catch (err) {
+        failed = true;
+        applyKernelEvent(this.model(), id, { msg_type: 'error', content: { ename: (err as Error).name, evalue: (err as Error).message, traceback: [] } });
+        applyKernelEvent(this.model(), id, { msg_type: 'execute_reply', content: { status: 'error', execution_count: null } });
+      } finally {
+        this.running = undefined;
+      }
+      // like Jupyter, an error stops the cells queued after it
+      if (failed) this.dropQueue();
+    }
+  }
+
+  private dropQueue(): void {
+    const model = this.model();
+    for (const id of this.queue.splice(0)) if (model.indexOf(id) >= 0) model.setRun(id, { ...model.runs.get(id), state: 'idle' });
+  }
+
+  async interrupt(): Promise<void> {
+    this.dropQueue();
+    if (this.kernel) await (await this.kernel).interrupt();
+  }
+
+  async restart(): Promise<void> {
+    this.dropQueue();
+    const kernel = await this.start();
+    await kernel.restart();
+  }
+
+  async variables(): Promise<VariableInfo[]> {
+    if (!this.kernel) return [];
+    return (await this.kernel).variables();
+  }
+
+  async dispose(): Promise<void> {
+    this.queue = [];
+    this.statusSub?.dispose();
+    if (this.kernel) await (await this.kernel.catch(() => undefined))?.dispose();
+  }
+}

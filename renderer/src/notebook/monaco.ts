@@ -1,0 +1,64 @@
+/**
+ * Monaco, bundled with the app and its workers (no CDN loader), loaded the first time a notebook
+ * needs an editor. TypeScript is set up for notebook cells: each cell is a script file of one
+ * program, so names declared in earlier cells are known in later ones (the kernel runs cells in
+ * one global scope); re-declaring a name in a later cell and top-level await are normal in a
+ * notebook, so those diagnostics are switched off. TensorFlow.js types come from the build.
+ */
+import type * as Monaco from 'monaco-editor';
+
+export type MonacoApi = typeof Monaco;
+
+/** Errors TypeScript reports that are normal in notebook cells. */
+const NOTEBOOK_NORMAL = [
+  2451, // Cannot redeclare block-scoped variable (re-running or re-declaring in a later cell)
+  2300, // Duplicate identifier
+  2393, // Duplicate function implementation
+  1375, // 'await' expressions are only allowed at the top level of a file when that file is a module
+  1378, // Top-level 'await' expressions are only allowed when the 'module' option is ...
+  1108, // A 'return' statement can only be used within a function body (the last expression is the result)
+  2792, // Cannot find module (cells may import what the kernel provides)
+];
+
+/** Globals that every cell sees; the kernel's `lab` API adds its own declarations through addCellTypes. */
+const CELL_GLOBALS = `declare const tf: typeof import('@tensorflow/tfjs');\n`;
+
+let loading: Promise<MonacoApi> | undefined;
+
+export function loadMonaco(): Promise<MonacoApi> {
+  return (loading ??= (async () => {
+    const [{ default: EditorWorker }, { default: TsWorker }] = await Promise.all([
+      import('monaco-editor/editor/editor.worker?worker'),
+      import('monaco-editor/language/typescript/ts.worker?worker'),
+    ]);
+    (self as unknown as { MonacoEnvironment: Monaco.Environment }).MonacoEnvironment = {
+      getWorker: (_id: string, label: string) => (label === 'typescript' || label === 'javascript' ? new TsWorker() : new EditorWorker()),
+    };
+    const monaco = await import('monaco-editor');
+    const ts = monaco.typescript;
+    ts.typescriptDefaults.setCompilerOptions({
+      target: ts.ScriptTarget.ES2020,
+      lib: ['es2022'],
+      module: ts.ModuleKind.ESNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeJs,
+      allowNonTsExtensions: true,
+      strict: true,
+      noEmit: true,
+      skipLibCheck: true,
+      types: [],
+    });
+    ts.typescriptDefaults.setDiagnosticsOptions({ noSemanticValidation: false, noSyntaxValidation: false, diagnosticCodesToIgnore: NOTEBOOK_NORMAL });
+    ts.typescriptDefaults.setEagerModelSync(true);
+    addCellTypes(monaco, 'file:///mlsys-lab/cell-globals.d.ts', CELL_GLOBALS);
+    // the TensorFlow.js declarations are big (~2 MB): load them after the editor is usable
+    void import('virtual:tfjs-types').then(({ default: files }) => {
+      for (const [path, text] of Object.entries(files)) ts.typescriptDefaults.addExtraLib(text, `file:///${path}`);
+    });
+    return monaco;
+  })());
+}
+
+/** Declarations every cell sees (the kernel's `lab` API, for one). */
+export function addCellTypes(monaco: MonacoApi, uri: string, declarations: string): Monaco.IDisposable {
+  return monaco.typescript.typescriptDefaults.addExtraLib(declarations, uri);
+}

@@ -1,0 +1,48 @@
+/**
+ * Vite plugin: bundles the TensorFlow.js type declarations as one virtual module, so Monaco's
+ * TypeScript worker can offer completions, hover docs and type errors for `tf` with nothing
+ * fetched at run time. License headers are removed to keep the chunk small (the packages' own
+ * licences ship with the app's node_modules notices).
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import type { Plugin } from 'vite';
+
+const PACKAGES = ['tfjs', 'tfjs-core', 'tfjs-layers', 'tfjs-converter', 'tfjs-data'];
+const ID = 'virtual:tfjs-types';
+
+function walk(dir: string, out: string[]): string[] {
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (name === 'node_modules') continue;
+    if (statSync(p).isDirectory()) walk(p, out);
+    else if (name.endsWith('.d.ts')) out.push(p);
+  }
+  return out;
+}
+
+/** { "node_modules/@tensorflow/<pkg>/...d.ts": text, ".../package.json": {types} } */
+export function collectTfjsTypes(root: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const pkg of PACKAGES) {
+    const dir = join(root, 'node_modules', '@tensorflow', pkg);
+    const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    files[`node_modules/@tensorflow/${pkg}/package.json`] = JSON.stringify({ name: manifest.name, version: manifest.version, types: manifest.types ?? manifest.typings });
+    for (const file of walk(join(dir, 'dist'), [])) {
+      const text = readFileSync(file, 'utf8').replace(/\/\*\*\s*\n\s*\*\s*@license[\s\S]*?\*\/\s*/g, '');
+      files[`node_modules/@tensorflow/${pkg}/${relative(dir, file).split(sep).join('/')}`] = text;
+    }
+  }
+  return files;
+}
+
+export function tfjsTypes(root: string): Plugin {
+  return {
+    name: 'mlsys-lab-tfjs-types',
+    resolveId: (id) => (id === ID ? '\0' + ID : undefined),
+    load(id) {
+      if (id !== '\0' + ID) return undefined;
+      return `export default ${JSON.stringify(collectTfjsTypes(root))};`;
+    },
+  };
+}

@@ -1,0 +1,194 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { builtinLabsDir } from '../../main/paths';
+import { startBrowserMode, type BrowserModeHarness } from '../helpers/browser-mode';
+import { launchChromium, type LaunchedBrowser } from '../helpers/chromium';
+import { cellIds, code, markdown, openNotebook, writeNotebook } from './notebook-helpers';
+
+let h: BrowserModeHarness;
+let chrome: LaunchedBrowser;
+beforeAll(async () => {
+  h = await startBrowserMode();
+  chrome = await launchChromium();
+});
+afterAll(async () => {
+  await chrome?.close();
+  await h?.close();
+});
+
+async function newPage(): Promise<{ page: Page; errors: string[] }> {
+  const page = await chrome.browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  return { page, errors };
+}
+
+const figure = {
+  data: [
+    { type: 'scatter', mode: 'lines+markers', name: 'train loss', x: [1, 2, 3, 4, 5], y: [1.2, 0.8, 0.55, 0.4, 0.33] },
+    { type: 'scatter', mode: 'lines', name: 'val loss', x: [1, 2, 3, 4, 5], y: [1.3, 0.95, 0.7, 0.62, 0.6] },
+  ],
+  layout: { title: { text: 'Loss per epoch' }, xaxis: { title: { text: 'epoch' } } },
+};
+
+describe('the notebook in Chromium', () => {
+  it("opens a pack's notebook from the library as the attendee's copy", async () => {
+    const { page, errors } = await newPage();
+    const packFile = join(builtinLabsDir(), '01-software-2', 'software-2.ipynb');
+    const before = readFileSync(packFile, 'utf8');
+    await page.goto(h.server.urlWithToken);
+    await page.locator('[data-pack-id="software-2"] a.open-notebook').click();
+    await page.waitForSelector('.notebook[data-editors="ready"]');
+    expect(await page.locator('.notebook-title').textContent()).toBe('software-2');
+    expect(await page.locator('.markdown-cell .rendered h1').textContent()).toBe('Software 1.0 vs 2.0');
+    await page.locator('.cell[data-type="code"] .monaco-editor').first().waitFor();
+    expect(readFileSync(packFile, 'utf8')).toBe(before);
+    expect(readFileSync(join(h.workspaceDir, 'notebooks/software-2/software-2.ipynb'), 'utf8')).toBe(before);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('inserts, moves, deletes and restores cells with the keyboard alone', async () => {
+    writeNotebook(h.workspaceDir, 'keys.ipynb', [code('one', '1'), code('two', '2'), code('three', '3')]);
+    const { page, errors } = await newPage();
+    await openNotebook(page, h.server.urlWithToken, 'keys.ipynb');
+    await page.locator('.cells').focus();
+    expect(await cellIds(page)).toEqual(['one', 'two', 'three']);
+    await page.keyboard.press('j'); // select "two"
+    await page.keyboard.press('b'); // insert below it, stay in command mode
+    let ids = await cellIds(page);
+    expect(ids).toHaveLength(4);
+    const inserted = ids[2];
+    await page.keyboard.press('Enter'); // edit it
+    await page.keyboard.type('const typed = 42;');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Alt+ArrowUp'); // move it above "two"
+    expect(await cellIds(page)).toEqual(['one', inserted, 'two', 'three']);
+    await page.keyboard.press('k'); // select "one"
+    await page.keyboard.press('d');
+    await page.keyboard.press('d');
+    expect(await cellIds(page)).toEqual([inserted, 'two', 'three']);
+    await page.keyboard.press('a'); // insert above the selection
+    expect(await cellIds(page)).toHaveLength(4);
+    await page.keyboard.press('d');
+    await page.keyboard.press('d');
+    await page.keyboard.press('z'); // undo the last delete... twice brings "one" back too
+    await page.keyboard.press('d');
+    await page.keyboard.press('d');
+    await page.keyboard.press('m'); // the selected cell becomes markdown
+    expect(await page.locator('.cells > .cell.selected').getAttribute('data-type')).toBe('markdown');
+    await page.keyboard.press('y');
+    expect(await page.locator('.cells > .cell.selected').getAttribute('data-type')).toBe('code');
+    await page.keyboard.press('Control+s');
+    await page.waitForFunction(() => document.querySelector('.notebook-title')?.getAttribute('data-dirty') === 'false');
+    ids = await cellIds(page);
+    const saved = JSON.parse(readFileSync(join(h.workspaceDir, 'keys.ipynb'), 'utf8'));
+    expect(saved.cells.map((c: { id: string }) => c.id)).toEqual(ids);
+    expect(saved.cells.find((c: { id: string }) => c.id === inserted).source).toEqual(['const typed = 42;']);
+    // the help panel lists the keys
+    await page.keyboard.press('h');
+    expect(await page.locator('.help-panel').textContent()).toMatch(/D, D.*Delete the cell/);
+    await page.keyboard.press('Escape');
+    expect(await page.locator('.help-panel').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('renders saved outputs by MIME type, an interactive Plotly figure among them, and the same after a reload', async () => {
+    writeNotebook(h.workspaceDir, 'outputs.ipynb', [
+      markdown('intro', '# Outputs\n\nEnergy is $E = P \\cdot t$.\n\n$$\\sum_{i=1}^n x_i$$'),
+      code('plot', 'lab.plot(losses)', [{ output_type: 'display_data', data: { 'application/vnd.plotly.v1+json': figure, 'text/plain': '<Figure>' }, metadata: {} }], 1),
+      code('text', 'console.log("hi")', [
+        { output_type: 'stream', name: 'stdout', text: ['plain \u001b[31mred\u001b[0m and \u001b[1;32mbold green\u001b[0m\n'] },
+        { output_type: 'error', ename: 'RangeError', evalue: 'shape mismatch', traceback: ['RangeError: shape mismatch', '    at cell 3:1'] },
+      ], 2),
+      code('rich', 'show()', [
+        { output_type: 'execute_result', execution_count: 3, data: { 'application/json': [{ name: 'a', acc: 0.91 }, { name: 'b', acc: 0.875 }], 'text/plain': '[...]' }, metadata: {} },
+        { output_type: 'display_data', data: { 'application/vnd.mlsys-lab.tensor+json': { dtype: 'float32', shape: [2, 2], values: [[1, 2], [3, 4]], bytes: 16 }, 'text/plain': 'Tensor' }, metadata: {} },
+        { output_type: 'display_data', data: { 'text/html': '<b class="ok">bold</b><script>window.pwned = 1</script><details open ontoggle="window.pwned = 2">x</details>' }, metadata: {} },
+        { output_type: 'display_data', data: { 'image/png': 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==' }, metadata: {} },
+      ], 3),
+    ]);
+    const { page, errors } = await newPage();
+    await openNotebook(page, h.server.urlWithToken, 'outputs.ipynb');
+    const check = async () => {
+      await page.locator('[data-cell-id="plot"] .plotly-output svg.main-svg').first().waitFor({ timeout: 30_000 });
+      expect(await page.locator('[data-cell-id="plot"] .scatterlayer .trace').count()).toBe(2);
+      expect(await page.locator('[data-cell-id="plot"] .legendtext').allTextContents()).toEqual(['train loss', 'val loss']);
+      expect(await page.locator('[data-cell-id="intro"] .katex').count()).toBeGreaterThanOrEqual(2);
+      const stream = page.locator('[data-cell-id="text"] .output-stream pre');
+      expect(await stream.textContent()).toBe('plain red and bold green\n');
+      expect(await stream.locator('span').first().evaluate((e) => getComputedStyle(e).color)).not.toBe(await stream.evaluate((e) => getComputedStyle(e).color));
+      expect(await page.locator('[data-cell-id="text"] .traceback').textContent()).toMatch(/RangeError: shape mismatch[\s\S]*at cell 3:1/);
+      expect(await page.locator('[data-cell-id="rich"] table.data-table td').allTextContents()).toEqual(['a', '0.91', 'b', '0.875']);
+      expect(await page.locator('[data-cell-id="rich"] .tensor-head').textContent()).toBe('Tensor float32 [2, 2] · 4 elements · 16 B');
+      expect(await page.locator('[data-cell-id="rich"] .html-output b.ok').textContent()).toBe('bold');
+      expect(await page.locator('[data-cell-id="rich"] .html-output script').count()).toBe(0);
+      expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+      expect(await page.locator('[data-cell-id="rich"] img[alt="image output"]').count()).toBe(1);
+      expect(await page.locator('[data-cell-id="rich"] details').getAttribute('ontoggle')).toBeNull();
+      expect(await page.locator('[data-cell-id="plot"] .prompt').textContent()).toBe('[1]');
+    };
+    await check();
+    mkdirSync('test-results', { recursive: true });
+    await page.screenshot({ path: 'test-results/notebook-plot.png', fullPage: true });
+    // edit, save with Ctrl+S, reload: the same outputs, and the edit
+    await page.locator('[data-cell-id="text"] .monaco-editor').click();
+    await page.keyboard.press('End');
+    await page.keyboard.type(' // edited');
+    await page.keyboard.press('Control+s');
+    await page.waitForFunction(() => document.querySelector('.notebook-title')?.getAttribute('data-dirty') === 'false');
+    await page.reload();
+    await page.waitForSelector('.notebook[data-editors="ready"]');
+    await check();
+    expect((await page.locator('[data-cell-id="text"] .view-lines').textContent())?.replace(/\u00a0/g, ' ')).toContain('console.log("hi") // edited');
+    expect(JSON.parse(readFileSync(join(h.workspaceDir, 'outputs.ipynb'), 'utf8')).cells[2].source).toEqual(['console.log("hi") // edited']);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('opens a Python notebook read-only with its outputs, and refuses an invalid file naming the field', async () => {
+    writeNotebook(h.workspaceDir, 'py.ipynb', [code('p1', 'print(1)', [{ output_type: 'stream', name: 'stdout', text: '1\n' }], 1)], {
+      kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' },
+    });
+    const { page } = await newPage();
+    await openNotebook(page, h.server.urlWithToken, 'py.ipynb');
+    expect(await page.locator('.banners .notice').textContent()).toMatch(/Python 3.*read-only/);
+    expect(await page.locator('[data-cell-id="p1"] .output-stream').textContent()).toBe('1\n');
+    await page.locator('.cells').focus();
+    await page.keyboard.press('b');
+    expect(await cellIds(page)).toEqual(['p1']);
+    writeNotebook(h.workspaceDir, 'bad.ipynb', [{ cell_type: 'code', id: 'x', metadata: {}, source: '', outputs: 'none', execution_count: null }]);
+    const url = new URL(h.server.urlWithToken);
+    url.hash = '#/notebook?path=bad.ipynb';
+    await page.goto(url.toString());
+    await page.locator('main .problem').waitFor();
+    expect(await page.locator('main .problem').textContent()).toMatch(/Cannot open "bad.ipynb": cells\[0\]\.outputs must be a list/);
+    expect(await page.locator('.cell').count()).toBe(0);
+    await page.close();
+  });
+
+  it('offers TypeScript completions for TensorFlow.js and for names declared in earlier cells', async () => {
+    writeNotebook(h.workspaceDir, 'intellisense.ipynb', [code('decl', 'const learningRate: number = 0.01;\nfunction trainStep(batch: number[]): number { return batch.length; }'), code('use', '')]);
+    const { page } = await newPage();
+    await openNotebook(page, h.server.urlWithToken, 'intellisense.ipynb');
+    await page.locator('[data-cell-id="use"] .monaco-editor').click();
+    await page.keyboard.type('trainS');
+    await page.keyboard.press('Control+Space');
+    await page.locator('.suggest-widget .monaco-list-row', { hasText: 'trainStep' }).first().waitFor({ timeout: 30_000 });
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+a');
+    await page.keyboard.type('tf.tens');
+    await page.keyboard.press('Control+Space');
+    await page.locator('.suggest-widget .monaco-list-row', { hasText: 'tensor2d' }).first().waitFor({ timeout: 60_000 });
+    await page.keyboard.press('Escape');
+    // a type error from an earlier cell's declaration
+    await page.keyboard.press('Control+a');
+    await page.keyboard.type('const s: string = learningRate;');
+    await page.locator('[data-cell-id="use"] .squiggly-error').first().waitFor({ timeout: 30_000 });
+    await page.close();
+  });
+});
