@@ -15,6 +15,18 @@ export interface PackImportResult {
   signerKeyId: string | null;
   /** Attendee files carried over from the installed version; renamed when the new version has the same path. */
   kept: { path: string; keptAs: string }[];
+  /** What became of each dataset the manifest lists (imported into the store, unchanged, or failed). */
+  datasets: PackDatasetResult[];
+}
+
+export interface PackDatasetResult {
+  /** The dataset's path in the pack. */
+  path: string;
+  status: 'imported' | 'unchanged' | 'failed';
+  datasetId: number | null;
+  name: string | null;
+  samples: number;
+  problem: string | null;
 }
 
 /**

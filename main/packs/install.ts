@@ -18,6 +18,8 @@ export interface InstallResult {
   status: 'installed' | 'updated' | 'unchanged';
   dir: string;
   previousVersion: string | null;
+  /** The manifest of the version this one replaced, when it could be read. */
+  previousManifest: PackManifest | null;
   /** Attendee files carried over from the previous version; `keptAs` differs from `path` when renamed. */
   kept: { path: string; keptAs: string }[];
 }
@@ -76,7 +78,7 @@ export async function installPack(pack: VerifiedPack, packsDir: string): Promise
     }
     const oldBytes = await readFile(join(target, MANIFEST_FILE));
     if (order === 0 && sha256Hex(oldBytes) === pack.manifestSha256) {
-      return { status: 'unchanged', dir: target, previousVersion: oldManifest.version, kept: [] };
+      return { status: 'unchanged', dir: target, previousVersion: oldManifest.version, previousManifest: oldManifest, kept: [] };
     }
   }
 
@@ -120,8 +122,67 @@ export async function installPack(pack: VerifiedPack, packsDir: string): Promise
     } else {
       await rename(staging, target);
     }
-    return { status: old ? 'updated' : 'installed', dir: target, previousVersion: oldManifest?.version ?? null, kept };
+    return { status: old ? 'updated' : 'installed', dir: target, previousVersion: oldManifest?.version ?? null, previousManifest: oldManifest, kept };
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
+}
+
+/**
+ * Finishes or undoes what an interrupted import left in <workspace>/packs: a staging folder is
+ * dropped (the import never completed), and a pack moved aside for replacement is put back when
+ * its replacement never arrived. Run once when the workspace opens.
+ */
+export async function recoverInterruptedImports(packsDir: string, log: (m: string) => void = () => {}): Promise<void> {
+  const entries = await readdir(packsDir, { withFileTypes: true }).catch(() => []);
+  for (const e of entries) {
+    if (!e.isDirectory()) continue;
+    const full = join(packsDir, e.name);
+    if (e.name.startsWith('.incoming-')) {
+      await rm(full, { recursive: true, force: true });
+      log(`removed ${full}, left by an interrupted import`);
+    } else if (e.name.startsWith('.replaced-')) {
+      for (const id of await readdir(full)) {
+        const back = join(packsDir, id);
+        const present = await lstat(back).then(
+          () => true,
+          () => false,
+        );
+        if (!present) {
+          await rename(join(full, id), back);
+          log(`restored ${back}: an import that was replacing it was interrupted`);
+        }
+      }
+      await rm(full, { recursive: true, force: true });
+    }
+  }
+}
+
+/**
+ * The attendee works on copies of a pack's notebooks in <workspace>/notebooks/<id>/ (made on first
+ * open). After an upgrade, a copy of a notebook the new version changed is dealt with so that the
+ * attendee sees the new version and loses nothing: an untouched copy is removed (the next open
+ * copies the new version), an edited copy is renamed beside it as `name.mine-v1.0.0.ipynb`. A copy
+ * of a notebook the new version did not change stays as it is, edits and all.
+ */
+export async function reconcileNotebookCopies(notebooksDir: string, previous: PackManifest, next: PackManifest): Promise<InstallResult['kept']> {
+  const dir = inside(notebooksDir, next.id);
+  const kept: InstallResult['kept'] = [];
+  const existing = await listPlainFiles(dir).catch(() => [] as string[]);
+  const taken = new Set(existing.map(pathCollisionKey));
+  for (const path of previous.notebooks) {
+    if (!existing.includes(path)) continue;
+    if (previous.files[path] === next.files[path]) continue; // the pack did not change this notebook
+    const copy = inside(dir, path);
+    const hash = sha256Hex(await readFile(copy));
+    if (hash === previous.files[path] || hash === next.files[path]) {
+      await rm(copy, { force: true });
+      continue;
+    }
+    const keptAs = besideName(path, previous.version, taken);
+    taken.add(pathCollisionKey(keptAs));
+    await rename(copy, inside(dir, keptAs));
+    kept.push({ path: `notebooks/${next.id}/${path}`, keptAs: `notebooks/${next.id}/${keptAs}` });
+  }
+  return kept;
 }

@@ -7,31 +7,40 @@ import { randomUUID } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { PackSummary } from '../api/library';
-import type { LabProgress, PackImportResult, PackTrustInfo, PacksApi, TrustedKey } from '../api/packs';
+import type { LabProgress, PackDatasetResult, PackImportResult, PackTrustInfo, PacksApi, TrustedKey } from '../api/packs';
 import { PackError } from './errors';
-import { installPack } from './install';
+import { installPack, reconcileNotebookCopies } from './install';
 import { DEFAULT_LIMITS, formatBytes, type PackLimits } from './limits';
 import { MANIFEST_FILE, SIGNATURE_FILE, parseManifest, type PackManifest } from './manifest';
 import { readPackFolder } from './folder-source';
 import { openPackSource, packSourceFromBytes, type PackSource } from './pack-source';
 import { satisfies } from './semver';
 import { verifyManifestSignature, type Signer } from './signature';
+import { countCheckCells } from './check-cells';
 import type { TrustStore } from './trust-store';
 import { sha256Hex, verifyPack, type VerifiedPack } from './verify-pack';
 
-/** Where per-lab progress comes from (the store's lab_progress table once it exists). */
+/**
+ * Where recorded progress comes from: the store (its lab_progress table) once it is wired in.
+ * Keyed by pack id, so progress survives reinstalling or upgrading a pack.
+ */
 export interface ProgressSource {
-  all(): LabProgress[] | Promise<LabProgress[]>;
+  /** The latest result of each check of a lab that has run. */
+  checks(packId: string): { checkId: string; status: 'passed' | 'failed' }[] | Promise<{ checkId: string; status: 'passed' | 'failed' }[]>;
+  /** When the lab was last opened and how long it has been open in total, where recorded. */
+  activity?(packId: string): { lastOpened: string | null; timeSpentMs: number } | Promise<{ lastOpened: string | null; timeSpentMs: number }>;
 }
 
-/** Called after a pack is installed, to import its datasets into the store. */
-export type DatasetImporter = (packDir: string, manifest: PackManifest) => Promise<void>;
+/** Called after a pack is installed, to import its datasets into the store; `previous` is the version it replaced. */
+export type DatasetImporter = (packDir: string, manifest: PackManifest, previous: PackManifest | null) => Promise<PackDatasetResult[]>;
 
 export interface PacksServiceOptions {
   /** <workspace>/packs: imported packs, one folder per id. */
   packsDir: string;
   /** The built-in labs (the repository's labs/). */
   labsDir: string;
+  /** <workspace>/notebooks: the attendee's copies of pack notebooks, one folder per pack id. */
+  notebooksDir?: string;
   trust: TrustStore;
   appVersion: string;
   limits?: PackLimits;
@@ -40,6 +49,8 @@ export interface PacksServiceOptions {
   /** Told after an import or a trust change, so the library can refresh. */
   onDidChange?: () => void;
   onDidImport?: (result: PackImportResult) => void;
+  /** Resolves when leftovers of an interrupted import have been tidied; imports and loads wait for it. */
+  ready?: Promise<void>;
 }
 
 interface Upload {
@@ -65,6 +76,7 @@ export class PacksService implements Omit<PacksApi, 'onDidImport'> {
   private readonly uploads = new Map<string, Upload>();
   /** Built-in labs verified so far, by folder and the manifest's mtime: they are hashed once, not on every list. */
   private readonly builtinCache = new Map<string, { mtimeMs: number; loaded: LoadedPack }>();
+  private readonly checkCellCache = new Map<string, { mtimeMs: number; count: number }>();
 
   constructor(private readonly options: PacksServiceOptions) {
     this.limits = options.limits ?? DEFAULT_LIMITS;
@@ -142,8 +154,37 @@ export class PacksService implements Omit<PacksApi, 'onDidImport'> {
     this.options.onDidChange?.();
   }
 
+  /** Every lab's progress: checks total from its check cells, the rest from the progress source. */
   async progress(): Promise<LabProgress[]> {
-    return (await this.options.progress?.all()) ?? [];
+    const out: LabProgress[] = [];
+    for (const pack of await this.allPacks()) {
+      const id = pack.manifest.id;
+      const recorded = (await this.options.progress?.checks(id)) ?? [];
+      const activity = (await this.options.progress?.activity?.(id)) ?? { lastOpened: null, timeSpentMs: 0 };
+      const cells = await this.checkCells(pack);
+      out.push({ packId: id, checksPassed: recorded.filter((c) => c.status === 'passed').length, checksTotal: Math.max(cells, recorded.length), ...activity });
+    }
+    return out;
+  }
+
+  private async checkCells(pack: LoadedPack): Promise<number> {
+    let total = 0;
+    for (const nb of pack.manifest.notebooks) {
+      const path = join(pack.dir, ...nb.split('/'));
+      const mtimeMs = await stat(path).then(
+        (s) => s.mtimeMs,
+        () => -1,
+      );
+      const cached = this.checkCellCache.get(path);
+      if (cached && cached.mtimeMs === mtimeMs) {
+        total += cached.count;
+        continue;
+      }
+      const count = mtimeMs < 0 ? 0 : countCheckCells(await readFile(path, 'utf8'));
+      this.checkCellCache.set(path, { mtimeMs, count });
+      total += count;
+    }
+    return total;
   }
 
   /**
@@ -156,6 +197,7 @@ export class PacksService implements Omit<PacksApi, 'onDidImport'> {
 
   /** Loads one pack folder for the library; throws (with a message naming the file) if it is broken. */
   async loadForLibrary(dir: string, source: PackSummary['source']): Promise<PackSummary> {
+    await this.options.ready;
     const pack = await this.load(dir, source);
     const info = this.infoOf(pack);
     const m = pack.manifest;
@@ -174,11 +216,15 @@ export class PacksService implements Omit<PacksApi, 'onDidImport'> {
   }
 
   private async importSource(source: PackSource): Promise<PackImportResult> {
+    await this.options.ready;
     // Everything is verified (and held in memory, within the limits) before the first write.
     const pack = await verifyPack(source, { keepData: true });
     this.checkAppVersion(pack, source.origin);
     const installed = await installPack(pack, this.options.packsDir);
-    if (installed.status !== 'unchanged') await this.options.importDatasets?.(installed.dir, pack.manifest);
+    if (installed.status === 'updated' && installed.previousManifest && this.options.notebooksDir) {
+      installed.kept.push(...(await reconcileNotebookCopies(this.options.notebooksDir, installed.previousManifest, pack.manifest)));
+    }
+    const datasets = installed.status === 'unchanged' ? [] : ((await this.options.importDatasets?.(installed.dir, pack.manifest, installed.previousManifest)) ?? []);
     const reason = this.options.trust.reason(pack.manifest.id, pack.signer, pack.manifestSha256);
     const result: PackImportResult = {
       id: pack.manifest.id,
@@ -190,6 +236,7 @@ export class PacksService implements Omit<PacksApi, 'onDidImport'> {
       trustReason: reason,
       signerKeyId: pack.signer?.keyId ?? null,
       kept: installed.kept,
+      datasets,
     };
     this.options.onDidImport?.(result);
     this.options.onDidChange?.();
@@ -244,7 +291,30 @@ export class PacksService implements Omit<PacksApi, 'onDidImport'> {
     return { dir, source, manifest, signer, manifestSha256: sha256Hex(bytes) };
   }
 
+  /** Every pack that loads, imported ones first (an imported pack may shadow a built-in one of the same id). */
+  private async allPacks(): Promise<LoadedPack[]> {
+    await this.options.ready;
+    const out: LoadedPack[] = [];
+    const seen = new Set<string>();
+    for (const [root, source] of [
+      [this.options.packsDir, 'imported'],
+      [this.options.labsDir, 'builtin'],
+    ] as const) {
+      const names = await readdir(root, { withFileTypes: true }).catch(() => []);
+      for (const e of names) {
+        if (!e.isDirectory() || e.name.startsWith('.')) continue;
+        const pack = await this.load(join(root, e.name), source).catch(() => null);
+        if (pack && !seen.has(pack.manifest.id)) {
+          seen.add(pack.manifest.id);
+          out.push(pack);
+        }
+      }
+    }
+    return out;
+  }
+
   private async find(packId: string): Promise<LoadedPack> {
+    await this.options.ready;
     const imported = join(this.options.packsDir, packId);
     if (/^[a-z0-9][a-z0-9-]{0,63}$/.test(packId)) {
       const ok = await stat(join(imported, MANIFEST_FILE)).then(

@@ -8,13 +8,19 @@ import { t } from '../rpc/schema';
 import { appVersion } from '../paths';
 import { MAX_UPLOAD_CHUNK_CHARS, PacksService, type PacksServiceOptions } from './packs-service';
 import { TrustStore } from './trust-store';
+import { recoverInterruptedImports } from './install';
 
 export function createPacksService(
   options: { workspaceDir: string; labsDir: string; log?: (m: string) => void } & Pick<PacksServiceOptions, 'onDidChange' | 'onDidImport' | 'progress' | 'importDatasets' | 'limits'>,
 ): PacksService {
   const { workspaceDir, labsDir, log, ...rest } = options;
+  const packsDir = join(workspaceDir, 'packs');
+  // construction stays synchronous; imports and library loads wait on `ready`
+  const ready = recoverInterruptedImports(packsDir, log).catch((err: Error) => log?.(`could not tidy ${packsDir}: ${err.message}`));
   return new PacksService({
-    packsDir: join(workspaceDir, 'packs'),
+    ready,
+    packsDir,
+    notebooksDir: join(workspaceDir, 'notebooks'),
     labsDir,
     trust: new TrustStore(join(workspaceDir, 'trust.json'), log),
     appVersion: appVersion(),

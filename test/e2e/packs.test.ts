@@ -6,7 +6,7 @@ import { readPackFolder } from '../../main/packs/folder-source';
 import { DEFAULT_LIMITS } from '../../main/packs/limits';
 import { startBrowserMode, type BrowserModeHarness } from '../helpers/browser-mode';
 import { launchChromium, type LaunchedBrowser } from '../helpers/chromium';
-import { packZip, tempDir, writePackFolder } from '../main/packs/fixtures';
+import { notebook, packZip, tempDir, writePackFolder } from '../main/packs/fixtures';
 
 let h: BrowserModeHarness;
 let chrome: LaunchedBrowser;
@@ -42,7 +42,7 @@ async function openLibrary() {
 describe('lab packs in the library, in Chromium', () => {
   it('imports a .labpack from the file picker, opens it restricted, and trusts it after asking', async () => {
     const { page, errors } = await openLibrary();
-    const file = await labpack('picked', { id: 'picked-lab', title: 'Picked lab' });
+    const file = await labpack('picked', { id: 'picked-lab', title: 'Picked lab', files: { 'picked-lab.ipynb': notebook('Picked', '1', 2), 'data/points.csv': 'x,y\n1,2\n3,4\n' } });
     await page.locator('[data-testid="pack-file-input"]').setInputFiles(file);
     await page.getByRole('status').filter({ hasText: 'Imported “Picked lab” 1.0.0' }).waitFor();
     expect(await page.getByRole('status').textContent()).toContain('It is unsigned, so it opens restricted until you trust it.');
@@ -50,6 +50,7 @@ describe('lab packs in the library, in Chromium', () => {
     await card.waitFor();
     expect(await card.locator('.badge.restricted').count()).toBe(1);
     expect(await card.locator('.restricted-note').textContent()).toMatch(/cells do not run until you trust it/);
+    expect(await card.locator('.progress').textContent()).toBe('0 of 2 checks passed');
     expect(existsSync(join(h.workspaceDir, 'packs', 'picked-lab', 'demo-lab.ipynb'))).toBe(false);
     expect(readdirSync(join(h.workspaceDir, 'packs', 'picked-lab')).sort()).toEqual(['data', 'labpack.json', 'picked-lab.ipynb']);
     await page.screenshot({ path: 'test-results/packs-restricted.png' });

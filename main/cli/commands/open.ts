@@ -37,6 +37,7 @@ export const openCommand: Command = {
     const verb = r.status === 'unchanged' ? 'is already installed' : r.status === 'updated' ? `updated from ${r.previousVersion}` : 'installed';
     console.log(`"${r.title}" ${r.version} ${verb} in ${join(workspace, 'packs', r.id)}.`);
     for (const k of r.kept) console.log(`  kept your ${k.path}${k.keptAs !== k.path ? ` as ${k.keptAs}` : ''}`);
+    for (const d of r.datasets) console.log(d.status === 'failed' ? `  dataset ${d.path} could not be imported: ${d.problem}` : d.status === 'imported' ? `  dataset ${d.path}: ${d.samples} samples as "${d.name}"` : `  dataset ${d.path}: unchanged`);
     if (!r.trusted) {
       console.log(
         r.trustReason === 'unsigned'

@@ -149,5 +149,10 @@ function describeImport(r: PackImportResult): string {
   const renamed = r.kept.filter((k) => k.keptAs !== k.path);
   const kept = renamed.length ? ` Your edited ${renamed.map((k) => `${k.path} is kept as ${k.keptAs}`).join(', ')}.` : '';
   const trust = r.trusted ? '' : r.trustReason === 'unsigned' ? ' It is unsigned, so it opens restricted until you trust it.' : ` It is signed by key ${r.signerKeyId}, which you have not trusted, so it opens restricted.`;
-  return what + kept + trust;
+  const imported = r.datasets.filter((d) => d.status === 'imported');
+  const failed = r.datasets.filter((d) => d.status === 'failed');
+  const data =
+    (imported.length ? ` ${imported.length} dataset${imported.length > 1 ? 's' : ''} added to your workspace.` : '') +
+    failed.map((d) => ` The dataset ${d.path} could not be imported: ${d.problem}`).join('');
+  return what + kept + data + trust;
 }

@@ -15,12 +15,21 @@ export function tempDir(prefix = 'mlsys-lab-packs-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-export function notebook(title: string, code = '1 + 1'): string {
+export function notebook(title: string, code = '1 + 1', checks = 0): string {
+  const checkCells = Array.from({ length: checks }, (_, i) => ({
+    cell_type: 'code',
+    id: `check-${i}`,
+    metadata: { tags: ['check'] },
+    execution_count: null,
+    outputs: [],
+    source: [`lab.check('check ${i}', true, '')`],
+  }));
   return `${JSON.stringify(
     {
       cells: [
         { cell_type: 'markdown', id: 'intro', metadata: {}, source: [`# ${title}`] },
         { cell_type: 'code', id: 'work', metadata: {}, execution_count: null, outputs: [], source: [code] },
+        ...checkCells,
       ],
       metadata: { kernelspec: { display_name: 'TypeScript (mlsys-lab)', language: 'typescript', name: 'mlsys-lab-typescript' } },
       nbformat: 4,

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PackImportResult, PackTrustInfo, TrustedKey } from '../../../main/api/packs';
@@ -8,6 +8,7 @@ import { readPackFolder } from '../../../main/packs/folder-source';
 import { DEFAULT_LIMITS } from '../../../main/packs/limits';
 import { generateSigningKey } from '../../../main/packs/signature';
 import { builtinLabsDir } from '../../../main/paths';
+import { createPacksService } from '../../../main/packs/register';
 import { createWorkspace, type Workspace } from '../../../main/workspace';
 import { notebook, packZip, tempDir, writePackFolder } from './fixtures';
 
@@ -103,6 +104,34 @@ describe('importing a lab pack', () => {
     expect(readFileSync(join(installed, 'demo-lab.mine-v1.0.0.ipynb'), 'utf8')).toBe(notebook('v1', 'my answer = 42'));
   });
 
+  it('an upgrade keeps the attendee’s edited copy of a changed notebook beside it, and refreshes untouched copies', async () => {
+    const files1 = { 'demo-lab.ipynb': notebook('v1'), 'second.ipynb': notebook('s1'), 'same.ipynb': notebook('same') };
+    await call('packs.import', await buildPack(join(root, 'v1'), { files: files1 }));
+    // the attendee opens all three (the notebook service copies them into notebooks/demo-lab/), edits two, saves
+    type Doc = { path: string; cells: { id: string; source: string }[] };
+    const docs: Record<string, Doc> = {};
+    for (const nb of Object.keys(files1)) docs[nb] = await call<Doc>('notebooks.open', { pack: 'demo-lab', notebook: nb });
+    for (const nb of ['demo-lab.ipynb', 'same.ipynb']) {
+      await call('notebooks.edit', docs[nb].path, [{ kind: 'source', cellId: 'work', source: 'my answer = 42' }], 'test');
+      await call('notebooks.save', docs[nb].path);
+      await call('notebooks.close', docs[nb].path);
+    }
+    await call('notebooks.close', docs['second.ipynb'].path);
+
+    const v2 = await buildPack(join(root, 'v2'), { version: '1.1.0', files: { 'demo-lab.ipynb': notebook('v2'), 'second.ipynb': notebook('s2'), 'same.ipynb': notebook('same') } });
+    const r = await call<PackImportResult>('packs.import', v2);
+    expect(r.kept).toEqual([{ path: 'notebooks/demo-lab/demo-lab.ipynb', keptAs: 'notebooks/demo-lab/demo-lab.mine-v1.0.0.ipynb' }]);
+    const nbDir = join(root, 'workspace/notebooks/demo-lab');
+    expect(readdirSync(nbDir).sort()).toEqual(['demo-lab.mine-v1.0.0.ipynb', 'same.ipynb']);
+    expect(readFileSync(join(nbDir, 'demo-lab.mine-v1.0.0.ipynb'), 'utf8')).toContain('my answer = 42');
+    expect(readFileSync(join(nbDir, 'same.ipynb'), 'utf8')).toContain('my answer = 42');
+    // opening the pack's notebooks now gives the new version
+    const fresh = await call<Doc>('notebooks.open', { pack: 'demo-lab', notebook: 'demo-lab.ipynb' });
+    expect(fresh.cells.map((c) => c.source)).toContain('# v2');
+    const second = await call<Doc>('notebooks.open', { pack: 'demo-lab', notebook: 'second.ipynb' });
+    expect(second.cells.map((c) => c.source)).toContain('# s2');
+  });
+
   it('imports a pack uploaded in chunks through the API (the file picker and drag and drop)', async () => {
     const bytes = packZip();
     const id = await call<string>('packs.beginUpload', 'demo.labpack', bytes.length);
@@ -124,6 +153,40 @@ describe('importing a lab pack', () => {
     expect(problems).toHaveLength(1);
     expect(problems[0].message).toMatch(/packs\/demo-lab\/labpack\.json: field "\(root\)" is not valid JSON/);
     expect(existsSync(join(root, 'workspace/packs/demo-lab/demo-lab.ipynb'))).toBe(true);
+  });
+});
+
+describe('progress per lab', () => {
+  it('counts check cells as the total, takes results and activity from the progress source, and keeps them across a reinstall', async () => {
+    const recorded = new Map([['demo-lab', [{ checkId: 'a', status: 'passed' as const }, { checkId: 'b', status: 'failed' as const }]]]);
+    const packs = createPacksService({
+      workspaceDir: join(root, 'p-ws'),
+      labsDir: builtinLabsDir(),
+      progress: { checks: (id) => recorded.get(id) ?? [], activity: (id) => (id === 'demo-lab' ? { lastOpened: '2026-11-28T10:00:00.000Z', timeSpentMs: 90_000 } : { lastOpened: null, timeSpentMs: 0 }) },
+    });
+    await packs.import(await buildPack(join(root, 'demo'), { files: { 'demo-lab.ipynb': notebook('x', '1', 3) } }));
+    const expected = { packId: 'demo-lab', checksPassed: 1, checksTotal: 3, lastOpened: '2026-11-28T10:00:00.000Z', timeSpentMs: 90_000 };
+    expect((await packs.progress()).find((p) => p.packId === 'demo-lab')).toEqual(expected);
+    expect((await packs.progress()).find((p) => p.packId === 'software-2')).toMatchObject({ checksPassed: 0, lastOpened: null });
+    await packs.import(await buildPack(join(root, 'demo2'), { version: '1.0.1', files: { 'demo-lab.ipynb': notebook('x', '2', 3) } }));
+    expect((await packs.progress()).find((p) => p.packId === 'demo-lab')).toEqual(expected);
+  });
+});
+
+describe('an interrupted import', () => {
+  it('is tidied when the workspace opens: staging dropped, a pack moved aside put back', async () => {
+    await call('packs.import', await buildPack(join(root, 'demo'), {}));
+    await ws.dispose();
+    const packsDir = join(root, 'workspace/packs');
+    // as if the app died between moving the old version aside and renaming the new one in
+    mkdirSync(join(packsDir, '.replaced-x'));
+    renameSync(join(packsDir, 'demo-lab'), join(packsDir, '.replaced-x', 'demo-lab'));
+    mkdirSync(join(packsDir, '.incoming-y'));
+    writeFileSync(join(packsDir, '.incoming-y', 'labpack.json'), '{}');
+    ws = createWorkspace({ workspaceDir: join(root, 'workspace'), labsDir: builtinLabsDir(), mode: 'browser', log: () => {} });
+    await call('packs.trustInfo', 'software-2');
+    expect(readdirSync(packsDir)).toEqual(['demo-lab']);
+    expect((await list()).packs.map((p) => p.id)).toContain('demo-lab');
   });
 });
 
