@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildLabpack } from '../../main/packs/author';
 import { readPackFolder } from '../../main/packs/folder-source';
 import { DEFAULT_LIMITS } from '../../main/packs/limits';
+import { readSubmission } from '../../main/packs/submission';
 import { startBrowserMode, type BrowserModeHarness } from '../helpers/browser-mode';
 import { launchChromium, type LaunchedBrowser } from '../helpers/chromium';
 import { notebook, packZip, tempDir, writePackFolder } from '../main/packs/fixtures';
@@ -89,6 +90,23 @@ describe('lab packs in the library, in Chromium', () => {
     await page.locator('[data-pack-id="dropped-lab"]').waitFor();
     expect(await page.getByRole('status').textContent()).toContain('Imported “Dropped lab” 1.0.0');
     expect(await page.locator('main').getAttribute('class')).not.toContain('dragging');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('hands in a lab: asks for a name, writes a .labsub into the workspace and downloads it', async () => {
+    const { page, errors } = await openLibrary();
+    const card = page.locator('[data-pack-id="software-2"]');
+    await card.getByRole('button', { name: 'Hand in…' }).click();
+    await page.getByLabel('Your name').fill('Ada Lovelace');
+    await page.screenshot({ path: 'test-results/packs-hand-in.png' });
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export hand-in file' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^software-2-ada-lovelace-\d{8}-\d{4}\.labsub$/);
+    await page.getByRole('status').filter({ hasText: 'Give this file to your instructor' }).waitFor();
+    const saved = readdirSync(join(h.workspaceDir, 'submissions'));
+    expect(saved).toEqual([download.suggestedFilename()]);
+    const { submission } = await readSubmission(readFileSync(join(h.workspaceDir, 'submissions', saved[0])), saved[0]);
+    expect(submission).toMatchObject({ attendee: 'Ada Lovelace', pack: { id: 'software-2' } });
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -5,6 +5,7 @@ import type { View } from '../shell/view';
 import { uploadPack } from './pack-upload';
 import { progressText } from './progress-text';
 import { confirmTrust } from './trust-dialog';
+import { handIn } from './hand-in-dialog';
 
 /**
  * The lab library: every pack the workspace knows, from its real manifest, with each lab's
@@ -14,6 +15,8 @@ import { confirmTrust } from './trust-dialog';
 export class LibraryView implements View {
   readonly title = 'Library';
   private disposables: { dispose(): void }[] = [];
+  /** Shows a message in the status line (set once mounted). */
+  private announce: (message: string) => void = () => {};
 
   constructor(private readonly api: LabApi) {}
 
@@ -37,6 +40,10 @@ export class LibraryView implements View {
       dropHint,
     );
 
+    this.announce = (message) => {
+      status.className = 'import-status ok';
+      status.textContent = message;
+    };
     const render = async () => {
       const [{ packs, problems: broken }, progress] = await Promise.all([this.api.library.list(), this.api.packs.progress().catch(() => [] as LabProgress[])]);
       const byId = new Map(progress.map((p) => [p.packId, p]));
@@ -118,6 +125,11 @@ export class LibraryView implements View {
     const trustBtn = pack.trusted
       ? null
       : h('button', { type: 'button', class: 'trust-pack', title: 'Let this pack’s cells run' }, 'Trust…');
+    const handInBtn = h('button', { type: 'button', class: 'hand-in', title: 'Export a file with your checks and notebooks for your instructor' }, 'Hand in…');
+    handInBtn.addEventListener('click', async () => {
+      const file = await handIn(this.api, pack);
+      if (file) this.announce(`Saved ${file.fileName} (${file.checksPassed} of ${file.checksTotal} checks passed) to ${file.path}. Give this file to your instructor.`);
+    });
     trustBtn?.addEventListener('click', async () => {
       const info = await this.api.packs.trustInfo(pack.id);
       await confirmTrust(this.api, info);
@@ -138,6 +150,7 @@ export class LibraryView implements View {
         h('span', { class: 'muted' }, `v${pack.version} · ${pack.author}`),
         pack.source === 'imported' ? h('span', { class: 'badge imported' }, 'imported') : null,
         pack.trusted ? null : h('span', { class: 'badge restricted', title: 'Cells do not run until you trust this pack' }, 'restricted'),
+        handInBtn,
       ),
     );
   }
