@@ -150,8 +150,11 @@ export class QueueService implements Omit<QueuesApi, 'onDidChange'> {
     if (!q.classes.includes(value)) throw new ApiError('E_BAD_LABEL', `${JSON.stringify(value)} is not a class of queue "${q.name}": choose one of ${q.classes.join(', ')}`);
     const others = this.store.itemAnnotators(queueId, sampleId).filter((a) => a !== annotator);
     const reopenForOverlap = others.length === 0 && inOverlap(queueId, sampleId, q.settings.overlap);
-    this.store.label(queueId, sampleId, { annotator, value, durationMs: options.durationMs ?? null, uid: randomUUID() }, { reopenForOverlap });
-    const state = this.state(q, annotator);
+    // the label and the lease of the next item commit together: one disk sync per key press
+    const state = this.store.transaction(() => {
+      this.store.label(queueId, sampleId, { annotator, value, durationMs: options.durationMs ?? null, uid: randomUUID() }, { reopenForOverlap });
+      return this.state(q, annotator);
+    });
     this.countForRefresh(q);
     this.options.onChange?.(queueId);
     return state;
@@ -159,9 +162,12 @@ export class QueueService implements Omit<QueuesApi, 'onDidChange'> {
 
   async skip(queueId: number, annotator: string, sampleId: number): Promise<AnnotatorState> {
     const q = this.store.queue(queueId);
-    this.store.skip(queueId, sampleId, annotator);
+    const state = this.store.transaction(() => {
+      this.store.skip(queueId, sampleId, annotator);
+      return this.state(q, annotator);
+    });
     this.options.onChange?.(queueId);
-    return this.state(q, annotator);
+    return state;
   }
 
   async undo(queueId: number, annotator: string): Promise<AnnotatorState> {

@@ -76,7 +76,7 @@ export interface QueueStore {
   scoreItems(queueId: number, modelVersion: string | null, items: readonly ScoredItem[]): void;
   counts(queueId: number): QueueCounts;
 
-  /** Items leased to the annotator and not yet labeled, oldest lease first. */
+  /** Items leased to the annotator, newest lease first (an item reopened by undo comes before the one it interrupted). */
   held(queueId: number, annotator: string): HeldItem[];
   /**
    * Leases the best pending item the annotator has not labeled yet (expired leases return first),

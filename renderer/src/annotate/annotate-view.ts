@@ -208,6 +208,11 @@ export class AnnotateView implements View {
     this.el.counts.dataset.labeled = String(p.labeled);
     this.el.counts.dataset.mine = String(p.labeledByMe);
     this.el.rate.textContent =
-      p.itemsPerMinute === null ? '' : `· ${p.itemsPerMinute.toFixed(1)} items/min · ${p.medianSecondsPerItem?.toFixed(1)} s per item`;
+      p.itemsPerMinute === null ? '' : `· ${p.itemsPerMinute.toFixed(1)} items/min · ${seconds(p.medianSecondsPerItem)} per item`;
   }
+}
+
+function seconds(s: number | null): string {
+  if (s === null) return '–';
+  return s < 1 ? `${Math.round(s * 1000)} ms` : `${s.toFixed(1)} s`;
 }
