@@ -10,6 +10,7 @@ import { AppService } from './app/app-service';
 import { LibraryService } from './library/library-service';
 import { createPacksService, registerPacks } from './packs/register';
 import type { PacksService } from './packs/packs-service';
+import { packDatasetImporter, storeProgressSource } from './packs/store-adapters';
 import { SettingsService } from './settings/settings-service';
 import { NotebookService, registerNotebooks } from './notebooks';
 import { QueueService, registerQueues } from './queues';
@@ -66,6 +67,9 @@ export function createWorkspace(options: WorkspaceOptions): Workspace {
     log,
     onDidChange: () => dispatcher.emit('library', 'onDidChange', undefined),
     onDidImport: (result) => dispatcher.emit('packs', 'onDidImport', result),
+    // `datasets` is built below; these run only on calls, after the workspace is complete
+    importDatasets: (dir, manifest, previous) => packDatasetImporter(datasets)(dir, manifest, previous),
+    progress: storeProgressSource(() => datasets.store.runs),
   });
   registerPacks(dispatcher, packs);
 

@@ -41,6 +41,9 @@ describe('importing a lab pack', () => {
     const r = await call<PackImportResult>('packs.import', file);
     expect(r).toMatchObject({ id: 'demo-lab', version: '1.0.0', status: 'installed', trusted: false, trustReason: 'unsigned', signerKeyId: null, kept: [] });
     expect(readFileSync(join(root, 'workspace/packs/demo-lab/data/points.csv'), 'utf8')).toBe('x,y\n1,2\n3,4\n');
+    // its dataset is in the workspace database, through the datasets service
+    expect(r.datasets).toEqual([expect.objectContaining({ path: 'data/points.csv', status: 'imported', name: 'demo-lab-points', samples: 2 })]);
+    expect((await call<{ name: string; sampleCount: number }[]>('datasets.list')).map((d) => [d.name, d.sampleCount])).toEqual([['demo-lab-points', 2]]);
 
     const { packs, problems } = await list();
     expect(problems).toEqual([]);
