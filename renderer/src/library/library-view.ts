@@ -6,6 +6,7 @@ import { uploadPack } from './pack-upload';
 import { progressText } from './progress-text';
 import { confirmTrust } from './trust-dialog';
 import { handIn } from './hand-in-dialog';
+import { trustedKeysPanel } from './trusted-keys';
 
 /**
  * The lab library: every pack the workspace knows, from its real manifest, with each lab's
@@ -27,6 +28,7 @@ export class LibraryView implements View {
     const picker = h('input', { type: 'file', accept: '.labpack', hidden: true, 'aria-hidden': 'true', tabindex: '-1', 'data-testid': 'pack-file-input' });
     const importBtn = h('button', { type: 'button', class: 'import-pack' }, 'Import lab pack…');
     const dropHint = h('div', { class: 'drop-hint', 'aria-hidden': 'true' }, 'Drop a .labpack to import it');
+    const keys = trustedKeysPanel(this.api);
     host.append(
       h(
         'header',
@@ -34,6 +36,7 @@ export class LibraryView implements View {
         h('div', {}, h('h1', {}, 'Lab library'), h('p', { class: 'muted' }, 'Labs for the Machine Learning Systems curriculum. Everything runs on this machine, offline.')),
         h('div', { class: 'library-actions' }, importBtn, picker),
       ),
+      keys.element,
       status,
       problems,
       list,
@@ -49,6 +52,7 @@ export class LibraryView implements View {
       const byId = new Map(progress.map((p) => [p.packId, p]));
       list.replaceChildren(...(packs.length ? packs.map((p) => this.card(p, byId.get(p.id))) : [h('p', { class: 'muted' }, 'No lab packs yet.')]));
       problems.replaceChildren(...broken.map((p) => h('div', { class: 'problem', role: 'alert' }, `Could not read ${p.path}: ${p.message}`)));
+      await keys.refresh();
     };
 
     const importFile = async (file: File) => {
@@ -141,7 +145,7 @@ export class LibraryView implements View {
       h('p', { class: 'summary' }, pack.summary),
       h('ul', { class: 'topics', 'aria-label': 'Topics' }, ...pack.topics.map((t) => h('li', { class: 'topic' }, t))),
       h('ul', { class: 'pack-notebooks', 'aria-label': 'Notebooks' }, ...pack.notebooks.map((nb) => h('li', {}, h('a', { href: notebookHash({ pack: pack.id, notebook: nb }), class: 'open-notebook' }, `Open ${nb}`)))),
-      progressLine ? h('p', { class: 'progress' }, progressLine) : null,
+      progressLine ? h('p', { class: 'lab-progress' }, progressLine) : null,
       pack.trusted ? null : h('div', { class: 'restricted-note' }, h('span', {}, 'Restricted: you can read this lab, but its cells do not run until you trust it.'), trustBtn),
       h(
         'footer',
