@@ -2,7 +2,7 @@ import './styles.css';
 import { createApiClient } from './api/client';
 import { connect } from './api/transports';
 import { LibraryView } from './library/library-view';
-import { NotebookView, notebookRef } from './notebook';
+import { NotebookView, notebookRef, preloadNotebookEditor } from './notebook';
 import { h } from './shell/dom';
 import type { View } from './shell/view';
 import type { LabApi } from '../../main/api';
@@ -54,4 +54,4 @@ document.addEventListener('mlsys-lab:disconnected', () => {
 void api.app.info().then((info) => {
   status.textContent = `${info.mode === 'electron' ? 'Desktop' : 'Browser mode'} · v${info.version}`;
 });
-void show();
+void show().then(preloadNotebookEditor);
