@@ -8,8 +8,14 @@ import { join } from 'node:path';
 import type { AppMode } from './api/app';
 import { AppService } from './app/app-service';
 import { LibraryService } from './library/library-service';
+import { createPacksService, registerPacks } from './packs/register';
+import type { PacksService } from './packs/packs-service';
 import { SettingsService } from './settings/settings-service';
 import { NotebookService, registerNotebooks } from './notebooks';
+import { QueueService, registerQueues } from './queues';
+import { DatasetService, nameOrIndex } from './store';
+import { SqliteQueueStore } from './store/sqlite-queue-store';
+import type { Store } from './store/store';
 import { Dispatcher } from './rpc/dispatcher';
 import { EventHub } from './rpc/event-hub';
 import { t } from './rpc/schema';
@@ -28,7 +34,13 @@ export interface WorkspaceOptions {
 export interface Workspace {
   dispatcher: Dispatcher;
   settings: SettingsService;
+  /** The store as services and the kernel host see it (lab data calls: createLabDataHandlers). */
+  datasets: DatasetService;
+  /** The workspace database (lab.db), the one connection every service shares. */
+  store: Store;
+  packs: PacksService;
   notebooks: NotebookService;
+  queues: QueueService;
   dispose(): Promise<void>;
 }
 
@@ -48,10 +60,22 @@ export function createWorkspace(options: WorkspaceOptions): Workspace {
     ['onDidNotify'],
   );
 
-  const library = new LibraryService([
-    { dir: options.labsDir, source: 'builtin' },
-    { dir: join(options.workspaceDir, 'packs'), source: 'imported' },
-  ]);
+  const packs = createPacksService({
+    workspaceDir: options.workspaceDir,
+    labsDir: options.labsDir,
+    log,
+    onDidChange: () => dispatcher.emit('library', 'onDidChange', undefined),
+    onDidImport: (result) => dispatcher.emit('packs', 'onDidImport', result),
+  });
+  registerPacks(dispatcher, packs);
+
+  const library = new LibraryService(
+    [
+      { dir: options.labsDir, source: 'builtin' },
+      { dir: join(options.workspaceDir, 'packs'), source: 'imported' },
+    ],
+    (dir, source) => packs.loadForLibrary(dir, source),
+  );
   dispatcher.register('library', { list: { args: [], run: () => library.list() } }, ['onDidChange']);
 
   const settings = new SettingsService(join(options.workspaceDir, 'settings.json'), (s) => dispatcher.emit('settings', 'onDidChange', s));
@@ -86,13 +110,77 @@ export function createWorkspace(options: WorkspaceOptions): Workspace {
   });
   registerNotebooks(dispatcher, notebooks);
 
+  const datasets = new DatasetService({
+    file: join(options.workspaceDir, 'lab.db'),
+    onDidChange: (list) => dispatcher.emit('datasets', 'onDidChange', list),
+    onDidImportProgress: (p) => dispatcher.emit('datasets', 'onDidImportProgress', p),
+  });
+  const id = t.number({ integer: true, min: 1 });
+  dispatcher.register(
+    'datasets',
+    {
+      list: { args: [], run: () => datasets.list() },
+      get: { args: [id], run: (d) => datasets.get(d) },
+      import: {
+        args: [
+          t.object({
+            path: t.string({ minLength: 1, maxLength: 4096 }),
+            format: t.optional(t.literal('auto', 'csv', 'tsv', 'json', 'jsonl', 'idx', 'images')),
+            name: t.optional(t.string({ minLength: 1, maxLength: 200 })),
+            labelColumn: t.optional(nameOrIndex()),
+            header: t.optional(t.boolean()),
+            labelsPath: t.optional(t.string({ minLength: 1, maxLength: 4096 })),
+            classNames: t.optional(t.array(t.string({ maxLength: 200 }), { maxLength: 100_000 })),
+            limit: t.optional(t.number({ integer: true, min: 1 })),
+            importId: t.optional(t.string({ minLength: 1, maxLength: 100 })),
+          }),
+        ],
+        run: (o) => datasets.import(o),
+      },
+      cancelImport: { args: [t.string({ minLength: 1, maxLength: 100 })], run: (i) => datasets.cancelImport(i) },
+      samples: {
+        args: [id, t.object({ offset: t.number({ integer: true, min: 0 }), limit: t.number({ integer: true, min: 1, max: 200 }) })],
+        run: (d, page) => datasets.samples(d, page),
+      },
+      labelDistribution: { args: [id], run: (d) => datasets.labelDistribution(d) },
+      appendLabel: {
+        args: [
+          t.object({
+            sampleId: id,
+            value: t.string({ minLength: 1, maxLength: 1000 }),
+            source: t.optional(t.literal('annotator', 'cell', 'model')),
+            annotator: t.optional(t.string({ minLength: 1, maxLength: 200 })),
+            queueId: t.optional(id),
+            modelVersion: t.optional(t.string({ maxLength: 200 })),
+            durationMs: t.optional(t.number({ min: 0 })),
+          }),
+        ],
+        run: (l) => datasets.appendLabel(l),
+      },
+      labelHistory: { args: [id], run: (s) => datasets.labelHistory(s) },
+      export: { args: [id, t.object({ path: t.string({ minLength: 1, maxLength: 4096 }), format: t.literal('csv', 'jsonl') })], run: (d, o) => datasets.export(d, o) },
+      delete: { args: [id], run: (d) => datasets.delete(d) },
+    },
+    ['onDidChange', 'onDidImportProgress'],
+  );
+
+  // one connection to lab.db, shared: main is the database's only writer
+  const queues = new QueueService(new SqliteQueueStore(datasets.store), { onChange: (queueId) => dispatcher.emit('queues', 'onDidChange', { queueId }) });
+  registerQueues(dispatcher, queues);
+
   return {
     dispatcher,
     settings,
+    datasets,
+    store: datasets.store,
+    packs,
     notebooks,
+    queues,
     async dispose() {
       // services with resources (kernels, the store) are closed here, in reverse order of creation
       await notebooks.dispose();
+      await queues.idle();
+      datasets.close();
     },
   };
 }

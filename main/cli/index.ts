@@ -5,8 +5,10 @@
 import type { Command } from './command';
 import { UsageError } from './command';
 import { startCommand } from './commands/start';
+import { packCommand } from './commands/pack';
+import { openCommand } from './commands/open';
 
-const commands: Command[] = [startCommand];
+const commands: Command[] = [startCommand, openCommand, packCommand];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -147,3 +147,17 @@ function inspectReadOnly(file: string): void {
     db.close();
   }
 }
+
+/**
+ * Runs `fn` (synchronous, so nothing else can commit meanwhile) with synchronous=NORMAL: its
+ * commits survive a crash of the process but skip the fsync. For writes whose loss on a power cut
+ * is harmless (a lease goes back to the queue; an unfinished import is dropped), never for labels.
+ */
+export function withoutFsync<T>(db: Db, fn: () => T): T {
+  db.pragma('synchronous = NORMAL');
+  try {
+    return fn();
+  } finally {
+    db.pragma('synchronous = FULL');
+  }
+}

@@ -132,6 +132,19 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (lab_id, check_id)
   ) WITHOUT ROWID;
   `,
+  /* 1 -> 2: active-learning queues (main/queues) */ `
+  -- a queue's settings (target, overlap, refreshEvery, leaseSeconds) and its label values, as JSON
+  ALTER TABLE queues ADD COLUMN settings TEXT NOT NULL DEFAULT '{}';
+  ALTER TABLE queues ADD COLUMN classes TEXT NOT NULL DEFAULT '[]';
+  -- the model's most likely label for the item and its probability (Enter accepts it)
+  ALTER TABLE queue_items ADD COLUMN suggestion TEXT;
+  ALTER TABLE queue_items ADD COLUMN suggestion_p REAL;
+  -- a label's id across machines: importing an annotator's label file twice adds nothing
+  ALTER TABLE labels ADD COLUMN uid TEXT;
+  CREATE UNIQUE INDEX labels_uid ON labels (uid) WHERE uid IS NOT NULL;
+  -- an annotator's labels in a queue (progress, undo, overlap) without scanning the whole log
+  CREATE INDEX labels_by_queue ON labels (queue_id, annotator_id, sample_id) WHERE queue_id IS NOT NULL;
+  `,
 ];
 
 export const LATEST_VERSION = MIGRATIONS.length;

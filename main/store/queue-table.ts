@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { LabelRecord } from '../api/datasets';
 import type { LabelLog } from './label-log';
 import { StoreError } from './store-errors';
+import { withoutFsync } from './connection';
 
 export interface QueueInfo {
   id: number;
@@ -92,9 +93,12 @@ export class QueueTable {
 
   /** Adds items or updates their scores, in one transaction. */
   score(queueId: number, items: readonly QueueItem[]): void {
-    this.db.transaction(() => {
-      for (const it of items) this.s.upsert.run(queueId, it.sampleId, it.score);
-    })();
+    // scores are recomputed by the strategy anyway: no fsync needed
+    withoutFsync(this.db, () =>
+      this.db.transaction(() => {
+        for (const it of items) this.s.upsert.run(queueId, it.sampleId, it.score);
+      })(),
+    );
   }
 
   /** The `n` pending items with the highest scores, read straight off the queue_items_next index. */
@@ -108,6 +112,11 @@ export class QueueTable {
    * annotators never get the same item.
    */
   lease(queueId: number, annotator: string, n: number, leaseMs: number): LeasedItem[] {
+    // a lease lost to a power cut only puts the items back in the queue: no fsync needed
+    return withoutFsync(this.db, () => this.leaseTransaction(queueId, annotator, n, leaseMs));
+  }
+
+  private leaseTransaction(queueId: number, annotator: string, n: number, leaseMs: number): LeasedItem[] {
     return this.db.transaction(() => {
       const now = this.now();
       this.s.expire.run(queueId, now);

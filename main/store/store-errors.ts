@@ -11,7 +11,8 @@ export type StoreErrorCode =
   | 'E_IMPORT' // the file cannot be imported at all (rows that fail are reported, not thrown)
   | 'E_CANCELLED'
   | 'E_BAD_LABEL'
-  | 'E_LEASE'; // a queue item leased to someone else, or a lease that expired
+  | 'E_LEASE' // a queue item leased to someone else, or a lease that expired
+  | 'E_QUEUE_EXISTS'; // a dataset already has a queue of that name
 
 export class StoreError extends ApiError {
   constructor(code: StoreErrorCode, message: string, options?: ErrorOptions) {

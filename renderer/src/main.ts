@@ -1,8 +1,11 @@
 import './styles.css';
 import { createApiClient } from './api/client';
 import { connect } from './api/transports';
+import { AnnotateView } from './annotate/annotate-view';
+import { ReviewView } from './annotate/review-view';
 import { LibraryView } from './library/library-view';
 import { NotebookView, notebookRef, preloadNotebookEditor } from './notebook';
+import { DatasetsView } from './datasets/datasets-view';
 import { h } from './shell/dom';
 import type { View } from './shell/view';
 import type { LabApi } from '../../main/api';
@@ -14,6 +17,9 @@ type Route = { name: string; label: string; make: (params: URLSearchParams) => V
 const routes: Route[] = [
   { name: 'library', label: 'Library', make: () => new LibraryView(api) },
   { name: 'notebook', label: 'Notebook', make: (p) => new NotebookView(api, notebookRef(p)), inNav: false },
+  { name: 'datasets', label: 'Datasets', make: (params) => new DatasetsView(api, params) },
+  { name: 'annotate', label: 'Annotate', make: (p) => new AnnotateView(api, p) },
+  { name: 'review', label: 'Review', make: (p) => new ReviewView(api, p) },
 ];
 
 const main = h('main', { id: 'view', tabindex: '-1' });

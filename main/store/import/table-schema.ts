@@ -73,6 +73,14 @@ export class TableSchema {
     for (let k = 0; k < this.featureIdx.length; k++) {
       const c = this.featureIdx[k];
       const v = row[c];
+      // fast path for the common case, a plain number in a string ('' and ' ' are 0 to Number())
+      if (typeof v === 'string' && v.length !== 0) {
+        const n = +v;
+        if (n === n && (n !== 0 || v.trim() !== '')) {
+          features[k] = n;
+          continue;
+        }
+      }
       if (isMissing(v)) {
         features[k] = NaN;
         cols[c].missing++;

@@ -48,7 +48,7 @@ describe('opening the store', () => {
     raw.pragma('journal_mode = DELETE');
     raw.close();
     const before = readFileSync(file);
-    expect(() => Store.open(file)).toThrow(/made by a newer mlsys-lab \(schema version 2; this version knows up to 1\)\. It was not modified/);
+    expect(() => Store.open(file)).toThrow(`made by a newer mlsys-lab (schema version ${LATEST_VERSION + 1}; this version knows up to ${LATEST_VERSION}). It was not modified`);
     expect(readFileSync(file).equals(before)).toBe(true);
   });
 

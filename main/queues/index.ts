@@ -1,0 +1,3 @@
+export { QueueService, DEFAULT_SETTINGS, inOverlap, type ModelOutput, type QueueServiceOptions } from './queue-service';
+export { registerQueues } from './register-queues';
+export type { QueueStore } from './queue-store';

@@ -1,0 +1,347 @@
+import { randomUUID } from 'node:crypto';
+import type {
+  AgreementView,
+  AnnotatorItem,
+  AnnotatorProgress,
+  AnnotatorState,
+  CreateQueueOptions,
+  ExportLabelsResult,
+  ImportLabelsResult,
+  LabelOptions,
+  PublishScoresOptions,
+  QueueSettings,
+  QueueSummary,
+  QueuesApi,
+} from '../api/queues';
+import { ApiError } from '../rpc/errors';
+import { agreementReport } from './agreement';
+import { mergeLabels, readLabelFile, writeLabelFile } from './exchange';
+import type { HeldItem, QueueStore, StoredQueue } from './queue-store';
+import { sampleDisplay } from './sample-display';
+import { scoreSamples, STRATEGIES } from './strategies';
+
+export const DEFAULT_SETTINGS: QueueSettings = { target: 200, overlap: 0.1, refreshEvery: 20, leaseSeconds: 600 };
+
+/** The latest model output of a queue, kept so a refresh can re-rank without the kernel. */
+export interface ModelOutput {
+  modelVersion: string;
+  sampleIds: Int32Array;
+  probabilities: Float32Array;
+  classes: string[];
+  embeddings?: Float32Array;
+  dim?: number;
+}
+
+export interface QueueServiceOptions {
+  /** Called after a queue's ranking or counts change (the dispatcher's onDidChange). */
+  onChange?: (queueId: number) => void;
+  /** Called when a queue has collected `refreshEvery` new labels: the kernel may retrain and publish. */
+  onWantsScores?: (queue: StoredQueue) => void;
+  now?: () => number;
+}
+
+/** Whether a sample belongs to a queue's overlap share: a fixed hash, so every machine agrees. */
+export function inOverlap(queueId: number, sampleId: number, share: number): boolean {
+  if (share <= 0) return false;
+  let x = Math.imul(sampleId ^ Math.imul(queueId, 0x9e3779b1), 0x85ebca6b) >>> 0;
+  x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35) >>> 0;
+  x = (x ^ (x >>> 16)) >>> 0;
+  return x / 4294967296 < share;
+}
+
+const median = (v: number[]): number => {
+  const s = [...v].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/**
+ * Active-learning queues over datasets: ranking by a strategy over published model scores,
+ * leases to one annotator at a time, an overlap share labeled twice, undo as a correction, and
+ * agreement between annotators. Re-ranking after new labels runs after the label is saved and
+ * answered, so an annotator never waits for it.
+ */
+export class QueueService implements Omit<QueuesApi, 'onDidChange'> {
+  private readonly models = new Map<number, ModelOutput>();
+  private readonly sinceRefresh = new Map<number, number>();
+  private readonly refreshing = new Set<number>();
+  private readonly now: () => number;
+
+  constructor(
+    private readonly store: QueueStore,
+    private readonly options: QueueServiceOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+  }
+
+  async list(datasetId?: number): Promise<QueueSummary[]> {
+    return this.store.queues(datasetId).map((q) => this.summary(q));
+  }
+
+  async get(queueId: number): Promise<QueueSummary> {
+    return this.summary(this.store.queue(queueId));
+  }
+
+  async create(o: CreateQueueOptions): Promise<QueueSummary> {
+    if (!STRATEGIES.includes(o.strategy)) throw new ApiError('E_BAD_QUEUE', `Unknown strategy "${o.strategy}": choose one of ${STRATEGIES.join(', ')}`);
+    const dataset = this.store.dataset(o.datasetId);
+    const classes = o.classes ?? (dataset.classes ? Object.keys(dataset.classes) : []);
+    if (classes.length < 2) {
+      throw new ApiError('E_BAD_QUEUE', `Dataset "${dataset.name}" lists no classes: pass classes (at least two label values) to create a queue over it.`);
+    }
+    if (new Set(classes).size !== classes.length) throw new ApiError('E_BAD_QUEUE', `The classes ${JSON.stringify(classes)} repeat a value.`);
+    const settings: QueueSettings = {
+      target: o.target ?? Math.min(DEFAULT_SETTINGS.target, dataset.sampleCount),
+      overlap: o.overlap ?? DEFAULT_SETTINGS.overlap,
+      refreshEvery: o.refreshEvery ?? DEFAULT_SETTINGS.refreshEvery,
+      leaseSeconds: o.leaseSeconds ?? DEFAULT_SETTINGS.leaseSeconds,
+    };
+    const q = this.store.createQueue({ datasetId: o.datasetId, name: o.name, strategy: o.strategy, settings, classes });
+    // before any model has spoken, every strategy starts from a seeded random order (cold start)
+    this.store.fillQueue(q.id);
+    return this.summary(this.store.queue(q.id));
+  }
+
+  async publishScores(o: PublishScoresOptions): Promise<QueueSummary> {
+    return this.publishModelOutput({
+      queueId: o.queueId,
+      modelVersion: o.modelVersion,
+      sampleIds: Int32Array.from(o.sampleIds),
+      classes: o.classes,
+      probabilities: Float32Array.from(o.probabilities),
+      embeddings: o.embeddings ? Float32Array.from(o.embeddings) : undefined,
+      dim: o.dim,
+    });
+  }
+
+  /**
+   * The same as publishScores with typed arrays, for the kernel's `lab` API: a model trained in a
+   * cell hands its output over the kernel channel by structured clone, without a JSON detour.
+   */
+  async publishModelOutput(o: ModelOutput & { queueId: number }): Promise<QueueSummary> {
+    const q = this.store.queue(o.queueId);
+    const n = o.sampleIds.length;
+    const k = o.classes.length;
+    if (!o.modelVersion) throw new ApiError('E_BAD_SCORES', 'publishScores needs a model version (e.g. "digits-lr-3") so labels can say which model chose them');
+    if (k < 2) throw new ApiError('E_BAD_SCORES', `publishScores needs at least two classes, got ${JSON.stringify(o.classes)}`);
+    if (o.probabilities.length !== n * k) {
+      throw new ApiError('E_BAD_SCORES', `publishScores got ${o.probabilities.length} probabilities for ${n} samples x ${k} classes (expected ${n * k})`);
+    }
+    if (o.embeddings && (!o.dim || o.embeddings.length !== n * o.dim)) {
+      throw new ApiError('E_BAD_SCORES', `publishScores got ${o.embeddings.length} embedding values for ${n} samples with dim ${o.dim}`);
+    }
+    const unknown = o.classes.find((c) => !q.classes.includes(c));
+    if (unknown !== undefined) throw new ApiError('E_BAD_SCORES', `Class ${JSON.stringify(unknown)} is not one of queue "${q.name}"'s classes ${JSON.stringify(q.classes)}`);
+    this.models.set(q.id, { modelVersion: o.modelVersion, sampleIds: o.sampleIds, probabilities: o.probabilities, classes: o.classes, embeddings: o.embeddings, dim: o.dim });
+    this.rank(q, o.modelVersion);
+    return this.summary(this.store.queue(q.id));
+  }
+
+  async annotators(): Promise<string[]> {
+    return this.store.annotators();
+  }
+
+  async resume(queueId: number, annotator: string): Promise<AnnotatorState> {
+    const q = this.store.queue(queueId);
+    return this.state(q, annotator);
+  }
+
+  async label(queueId: number, annotator: string, sampleId: number, value: string, options: LabelOptions = {}): Promise<AnnotatorState> {
+    const q = this.store.queue(queueId);
+    if (!q.classes.includes(value)) throw new ApiError('E_BAD_LABEL', `${JSON.stringify(value)} is not a class of queue "${q.name}": choose one of ${q.classes.join(', ')}`);
+    const others = this.store.itemAnnotators(queueId, sampleId).filter((a) => a !== annotator);
+    const reopenForOverlap = others.length === 0 && inOverlap(queueId, sampleId, q.settings.overlap);
+    // the label and the lease of the next item commit together: one disk sync per key press
+    const state = this.store.transaction(() => {
+      this.store.label(queueId, sampleId, { annotator, value, durationMs: options.durationMs ?? null, uid: randomUUID() }, { reopenForOverlap });
+      return this.state(q, annotator);
+    });
+    this.countForRefresh(q);
+    this.options.onChange?.(queueId);
+    return state;
+  }
+
+  async skip(queueId: number, annotator: string, sampleId: number): Promise<AnnotatorState> {
+    const q = this.store.queue(queueId);
+    const state = this.store.transaction(() => {
+      this.store.skip(queueId, sampleId, annotator);
+      return this.state(q, annotator);
+    });
+    this.options.onChange?.(queueId);
+    return state;
+  }
+
+  async undo(queueId: number, annotator: string): Promise<AnnotatorState> {
+    const q = this.store.queue(queueId);
+    const held = new Set(this.store.held(queueId, annotator).map((h) => h.sampleId));
+    const last = this.store.recentLabels(queueId, annotator, 100).find((l) => !held.has(l.sampleId));
+    if (!last) return this.state(q, annotator);
+    const item = this.store.reopen(queueId, last.sampleId, annotator, q.settings.leaseSeconds * 1000);
+    this.options.onChange?.(queueId);
+    return { item: this.item(q, item, last.value), progress: this.progress(q, annotator) };
+  }
+
+  async agreement(queueId: number): Promise<AgreementView> {
+    const q = this.store.queue(queueId);
+    const labels = this.store.finalLabels(queueId);
+    const report = agreementReport(labels.map((l) => ({ itemId: String(l.sampleId), annotator: l.annotator, label: l.value })));
+    const dataset = this.store.dataset(q.datasetId);
+    return {
+      queueId,
+      overlapItems: report.overlapItems,
+      pairs: report.pairs,
+      alpha: report.alpha,
+      disagreements: report.disagreements.map((d) => {
+        const sample = this.store.sample(Number(d.itemId));
+        return { sampleId: sample.id, position: sample.position, display: sampleDisplay(sample, dataset), labels: d.labels };
+      }),
+    };
+  }
+
+  async exportLabels(datasetId: number, annotator: string | null, path: string): Promise<ExportLabelsResult> {
+    const labels = this.store.exportLabels(datasetId, annotator);
+    await writeLabelFile(path, labels, { annotator, now: this.now() });
+    return { path, count: labels.length };
+  }
+
+  async importLabels(path: string): Promise<ImportLabelsResult> {
+    const { labels } = readLabelFile(path);
+    const store = this.store;
+    return mergeLabels(
+      labels,
+      {
+        find: (uid) => store.findLabel(uid),
+        hasSample: (dataset, position) => {
+          const d = store.datasetByName(dataset);
+          if (!d) return `there is no dataset named ${JSON.stringify(dataset)}`;
+          return position < d.sampleCount ? true : `dataset ${JSON.stringify(dataset)} has ${d.sampleCount} samples`;
+        },
+        labelsOf: (dataset, position) => store.labelsOfSample(dataset, position),
+        add: (l) => store.importLabel(l),
+        transaction: (fn) => store.transaction(fn),
+      },
+      path,
+    );
+  }
+
+  /** Waits for background refreshes (tests and shutdown). */
+  async idle(): Promise<void> {
+    while (this.refreshing.size > 0) await new Promise((r) => setTimeout(r, 5));
+  }
+
+  private countForRefresh(q: StoredQueue): void {
+    if (q.settings.refreshEvery <= 0) return;
+    const n = (this.sinceRefresh.get(q.id) ?? 0) + 1;
+    if (n < q.settings.refreshEvery) return void this.sinceRefresh.set(q.id, n);
+    this.sinceRefresh.set(q.id, 0);
+    if (this.refreshing.has(q.id)) return;
+    this.refreshing.add(q.id);
+    // after the reply has gone out: the annotator sees the next item first
+    setImmediate(() => {
+      try {
+        if (this.models.has(q.id)) this.rank(this.store.queue(q.id), this.models.get(q.id)!.modelVersion);
+        this.options.onWantsScores?.(this.store.queue(q.id));
+      } finally {
+        this.refreshing.delete(q.id);
+      }
+    });
+  }
+
+  /** Scores every sample with the queue's strategy over the latest model output and stores the ranking. */
+  private rank(q: StoredQueue, modelVersion: string): void {
+    const m = this.models.get(q.id)!;
+    const n = m.sampleIds.length;
+    const k = m.classes.length;
+    let embeddings = m.embeddings;
+    let dim = m.dim;
+    if (q.strategy === 'k-center' && !embeddings) {
+      const f = this.store.features(q.datasetId);
+      const row = new Map<number, number>();
+      f.sampleIds.forEach((id, i) => row.set(id, i));
+      embeddings = new Float32Array(n * f.dim);
+      dim = f.dim;
+      for (let i = 0; i < n; i++) {
+        const r = row.get(m.sampleIds[i]);
+        if (r !== undefined) embeddings.set(f.features.subarray(r * f.dim, (r + 1) * f.dim), i * f.dim);
+      }
+    }
+    const labeled = new Uint8Array(n);
+    if (q.strategy === 'k-center') {
+      const done = new Set(this.store.finalLabels(q.id).map((l) => l.sampleId));
+      for (let i = 0; i < n; i++) if (done.has(m.sampleIds[i])) labeled[i] = 1;
+    }
+    const scores = scoreSamples(q.strategy, { count: n, probabilities: m.probabilities, numClasses: k, embeddings, dim, labeled, seed: q.id });
+    const items = new Array(n);
+    for (let i = 0; i < n; i++) {
+      let best = 0;
+      for (let c = 1; c < k; c++) if (m.probabilities[i * k + c] > m.probabilities[i * k + best]) best = c;
+      items[i] = { sampleId: m.sampleIds[i], score: scores[i], suggestion: m.classes[best], suggestionProbability: m.probabilities[i * k + best] };
+    }
+    this.store.scoreItems(q.id, modelVersion, items);
+    this.options.onChange?.(q.id);
+  }
+
+  private state(q: StoredQueue, annotator: string): AnnotatorState {
+    const held = this.store.held(q.id, annotator)[0] ?? this.store.leaseNext(q.id, annotator, q.settings.leaseSeconds * 1000);
+    let previous: string | null = null;
+    if (held && this.store.itemAnnotators(q.id, held.sampleId).includes(annotator)) {
+      previous = this.store.recentLabels(q.id, annotator, 100).find((l) => l.sampleId === held.sampleId)?.value ?? null;
+    }
+    return { item: held ? this.item(q, held, previous) : null, progress: this.progress(q, annotator, held === null) };
+  }
+
+  private item(q: StoredQueue, held: HeldItem, previousLabel: string | null): AnnotatorItem {
+    const sample = this.store.sample(held.sampleId);
+    const dataset = this.store.dataset(q.datasetId);
+    return {
+      queueId: q.id,
+      sampleId: held.sampleId,
+      position: sample.position,
+      score: held.score,
+      display: sampleDisplay(sample, dataset),
+      suggestion: held.suggestion === null ? null : { value: held.suggestion, probability: held.suggestionProbability ?? 0 },
+      previousLabel,
+      leaseExpiresAt: held.leaseExpiresAt,
+    };
+  }
+
+  private progress(q: StoredQueue, annotator: string, finished = false): AnnotatorProgress {
+    const counts = this.store.counts(q.id);
+    const dataset = this.store.dataset(q.datasetId);
+    const recent = this.store.recentLabels(q.id, annotator, 20);
+    let itemsPerMinute: number | null = null;
+    let medianSecondsPerItem: number | null = null;
+    if (recent.length >= 2) {
+      const spanMin = (recent[0].createdAt - recent[recent.length - 1].createdAt) / 60_000;
+      itemsPerMinute = spanMin > 0 ? (recent.length - 1) / spanMin : null;
+    }
+    const durations = recent.map((l) => l.durationMs).filter((d): d is number => d !== null);
+    if (durations.length) medianSecondsPerItem = median(durations) / 1000;
+    return {
+      labeledByMe: this.store.labeledByAnnotator(q.id, annotator),
+      labeled: counts.done,
+      target: q.settings.target,
+      poolSize: dataset.sampleCount,
+      poolShare: dataset.sampleCount ? counts.done / dataset.sampleCount : 0,
+      itemsPerMinute,
+      medianSecondsPerItem,
+      finished,
+    };
+  }
+
+  private summary(q: StoredQueue): QueueSummary {
+    const dataset = this.store.dataset(q.datasetId);
+    return {
+      id: q.id,
+      datasetId: q.datasetId,
+      datasetName: dataset.name,
+      name: q.name,
+      strategy: q.strategy,
+      modelVersion: q.modelVersion,
+      settings: q.settings,
+      counts: this.store.counts(q.id),
+      poolSize: dataset.sampleCount,
+      classes: q.classes.map((value) => ({ value, name: dataset.classes?.[value] ?? value })),
+      createdAt: q.createdAt,
+    };
+  }
+}

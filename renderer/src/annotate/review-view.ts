@@ -1,0 +1,61 @@
+import type { LabApi } from '../../../main/api';
+import { h } from '../shell/dom';
+import type { View } from '../shell/view';
+import { renderSample } from './sample-display';
+
+const fmt = (x: number | null, digits = 3): string => (x === null ? 'n/a' : x.toFixed(digits));
+
+/** Agreement between annotators on a queue's overlap items, and the items they disagree on. */
+export class ReviewView implements View {
+  readonly title = 'Review';
+  private disposables: { dispose(): void }[] = [];
+
+  constructor(
+    private readonly api: LabApi,
+    private readonly params: URLSearchParams,
+  ) {}
+
+  async mount(host: HTMLElement): Promise<void> {
+    const queueId = Number(this.params.get('queue'));
+    if (!queueId) {
+      const queues = await this.api.queues.list();
+      host.append(
+        h('header', { class: 'view-header' }, h('h1', {}, 'Review'), h('p', { class: 'muted' }, 'Choose a queue to see how far its annotators agree.')),
+        h('ul', {}, ...queues.map((q) => h('li', {}, h('a', { href: `#/review?queue=${q.id}` }, `${q.name} · ${q.datasetName}`)))),
+      );
+      return;
+    }
+    const body = h('div', { class: 'review' });
+    host.append(body);
+    const render = async () => {
+      const [q, a] = await Promise.all([this.api.queues.get(queueId), this.api.queues.agreement(queueId)]);
+      body.replaceChildren(
+        h('header', { class: 'view-header' }, h('h1', {}, `Review · ${q.name}`), h('p', { class: 'muted' }, `${a.overlapItems} items labeled by two or more annotators (overlap ${Math.round(q.settings.overlap * 100)}%).`)),
+        h('p', { class: 'review-alpha' }, 'Krippendorff’s alpha (all annotators): ', h('strong', { 'data-alpha': String(a.alpha) }, fmt(a.alpha))),
+        h(
+          'table',
+          { class: 'review-pairs' },
+          h('thead', {}, h('tr', {}, h('th', {}, 'Annotators'), h('th', {}, 'Shared items'), h('th', {}, 'Agreement'), h('th', {}, 'Cohen’s kappa'))),
+          h('tbody', {}, ...a.pairs.map((p) => h('tr', {}, h('td', {}, `${p.a} · ${p.b}`), h('td', {}, String(p.items)), h('td', {}, p.observed === null ? 'n/a' : `${Math.round(p.observed * 100)}%`), h('td', {}, fmt(p.kappa))))),
+        ),
+        h('h2', {}, `Disagreements (${a.disagreements.length})`),
+        a.disagreements.length === 0
+          ? h('p', { class: 'muted' }, 'No disagreements yet.')
+          : h(
+              'div',
+              { class: 'review-disagreements' },
+              ...a.disagreements.map((d) =>
+                h('article', { class: 'disagreement', 'data-sample-id': String(d.sampleId) }, renderSample(d.display), h('ul', {}, ...d.labels.map((l) => h('li', {}, h('strong', {}, l.label), ` · ${l.annotator}`))), h('span', { class: 'muted' }, `sample ${d.position}`)),
+              ),
+            ),
+      );
+    };
+    this.disposables.push(this.api.queues.onDidChange((e) => e.queueId === queueId && void render()));
+    await render();
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+    this.disposables = [];
+  }
+}

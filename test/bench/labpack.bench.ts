@@ -1,0 +1,62 @@
+/**
+ * `npm run bench -- labpack`: import speed of a 50 MB pack, hash verification included, through
+ * the same path the app takes (read the .labpack, check every entry and limit, inflate, SHA-256,
+ * write to staging, rename into place). Also the deterministic build, for comparison.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildLabpack, refreshManifest } from '../../main/packs/author';
+import { readPackFolder } from '../../main/packs/folder-source';
+import { DEFAULT_LIMITS } from '../../main/packs/limits';
+import { createPacksService } from '../../main/packs/register';
+import { report } from './report';
+
+const MB = 1e6;
+const root = mkdtempSync(join(tmpdir(), 'mlsys-lab-bench-labpack-'));
+try {
+  // 50 MB like a real lab: a CSV of float features (compresses ~2x), raw weights (incompressible), notebooks
+  const dir = join(root, 'big-lab');
+  mkdirSync(join(dir, 'data'), { recursive: true });
+  let csv = 'a,b,c,d,e,f,g,h,label\n';
+  const lines: string[] = [];
+  while (csv.length + lines.length * 75 < 30.2 * MB) lines.push(Array.from({ length: 8 }, () => Math.random().toFixed(6)).join(',') + `,${lines.length % 10}`);
+  csv += lines.join('\n');
+  writeFileSync(join(dir, 'data', 'features.csv'), csv);
+  writeFileSync(join(dir, 'data', 'weights.bin'), randomBytes(20 * MB - 200_000));
+  for (let i = 0; i < 4; i++) writeFileSync(join(dir, `part-${i}.ipynb`), JSON.stringify({ cells: [{ cell_type: 'code', id: 'c', metadata: {}, source: ['x'.repeat(50_000)], outputs: [], execution_count: null }], metadata: {}, nbformat: 4, nbformat_minor: 5 }));
+  writeFileSync(
+    join(dir, 'labpack.json'),
+    JSON.stringify({ schemaVersion: 1, id: 'big-lab', version: '1.0.0', title: 'Big', summary: 'Bench', topics: ['bench'], estimatedMinutes: 60, author: 'bench', licence: 'MIT', notebooks: ['part-0.ipynb'], datasets: [{ path: 'data/features.csv', format: 'csv', rows: lines.length }], app: '*', files: {} }),
+  );
+  await refreshManifest(dir);
+  const contentBytes = (await readPackFolder(dir, DEFAULT_LIMITS)).files.reduce((n, f) => n + f.size, 0);
+
+  const buildTimes: number[] = [];
+  let bytes: Buffer = Buffer.alloc(0);
+  for (let i = 0; i < 2; i++) {
+    const t0 = performance.now();
+    bytes = (await buildLabpack(await readPackFolder(dir, DEFAULT_LIMITS))).bytes;
+    buildTimes.push(performance.now() - t0);
+  }
+  const file = join(root, 'big.labpack');
+  writeFileSync(file, bytes);
+
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const ws = join(root, `ws-${i}`);
+    const packs = createPacksService({ workspaceDir: ws, labsDir: join(root, 'none') });
+    const t0 = performance.now();
+    await packs.import(file);
+    times.push(performance.now() - t0);
+    rmSync(ws, { recursive: true, force: true });
+  }
+  const best = Math.min(...times);
+  const median = [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)];
+  const extra = { content_mb: +(contentBytes / MB).toFixed(1), archive_mb: +(statSync(file).size / MB).toFixed(1), runs: times.length };
+  report('labpack.import.mb_per_s', contentBytes / MB / (median / 1000), 'MB/s', { ...extra, best_mb_per_s: +(contentBytes / MB / (best / 1000)).toFixed(1) });
+  report('labpack.build.mb_per_s', contentBytes / MB / (Math.min(...buildTimes) / 1000), 'MB/s', extra);
+} finally {
+  rmSync(root, { recursive: true, force: true });
+}

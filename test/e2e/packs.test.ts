@@ -1,0 +1,110 @@
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildLabpack } from '../../main/packs/author';
+import { readPackFolder } from '../../main/packs/folder-source';
+import { DEFAULT_LIMITS } from '../../main/packs/limits';
+import { startBrowserMode, type BrowserModeHarness } from '../helpers/browser-mode';
+import { launchChromium, type LaunchedBrowser } from '../helpers/chromium';
+import { notebook, packZip, tempDir, writePackFolder } from '../main/packs/fixtures';
+
+let h: BrowserModeHarness;
+let chrome: LaunchedBrowser;
+let files: string;
+beforeAll(async () => {
+  h = await startBrowserMode();
+  chrome = await launchChromium();
+  files = tempDir();
+  mkdirSync('test-results', { recursive: true });
+});
+afterAll(async () => {
+  await chrome?.close();
+  await h?.close();
+  rmSync(files, { recursive: true, force: true });
+});
+
+async function labpack(name: string, spec: Parameters<typeof writePackFolder>[1]): Promise<string> {
+  const dir = writePackFolder(join(files, name), spec);
+  const path = join(files, `${name}.labpack`);
+  writeFileSync(path, (await buildLabpack(await readPackFolder(dir, DEFAULT_LIMITS))).bytes);
+  return path;
+}
+
+async function openLibrary() {
+  const page = await chrome.browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(h.server.urlWithToken);
+  await page.locator('[data-pack-id="software-2"]').waitFor();
+  return { page, errors };
+}
+
+describe('lab packs in the library, in Chromium', () => {
+  it('imports a .labpack from the file picker, opens it restricted, and trusts it after asking', async () => {
+    const { page, errors } = await openLibrary();
+    const file = await labpack('picked', { id: 'picked-lab', title: 'Picked lab', files: { 'picked-lab.ipynb': notebook('Picked', '1', 2), 'data/points.csv': 'x,y\n1,2\n3,4\n' } });
+    await page.locator('[data-testid="pack-file-input"]').setInputFiles(file);
+    await page.getByRole('status').filter({ hasText: 'Imported “Picked lab” 1.0.0' }).waitFor();
+    expect(await page.getByRole('status').textContent()).toContain('It is unsigned, so it opens restricted until you trust it.');
+    const card = page.locator('[data-pack-id="picked-lab"]');
+    await card.waitFor();
+    expect(await card.locator('.badge.restricted').count()).toBe(1);
+    expect(await card.locator('.restricted-note').textContent()).toMatch(/cells do not run until you trust it/);
+    expect(await card.locator('.progress').textContent()).toBe('0 of 2 checks passed');
+    expect(existsSync(join(h.workspaceDir, 'packs', 'picked-lab', 'demo-lab.ipynb'))).toBe(false);
+    expect(readdirSync(join(h.workspaceDir, 'packs', 'picked-lab')).sort()).toEqual(['data', 'labpack.json', 'picked-lab.ipynb']);
+    await page.screenshot({ path: 'test-results/packs-restricted.png' });
+
+    await card.getByRole('button', { name: 'Trust…' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    expect(await dialog.textContent()).toMatch(/It is not signed, so nobody vouches/);
+    await page.screenshot({ path: 'test-results/packs-trust-dialog.png' });
+    // Cancel is the default: Escape closes without trusting
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect(await card.locator('.badge.restricted').count()).toBe(1);
+
+    await card.getByRole('button', { name: 'Trust…' }).click();
+    await page.getByRole('button', { name: 'Trust and allow cells to run' }).click();
+    await page.locator('[data-pack-id="picked-lab"]:not(.restricted)').waitFor();
+    expect(await page.locator('[data-pack-id="picked-lab"] .badge.restricted').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('imports a .labpack dropped on the window', async () => {
+    const { page, errors } = await openLibrary();
+    const bytes = packZip({ id: 'dropped-lab', title: 'Dropped lab', files: { 'dropped-lab.ipynb': '{"cells":[]}' } });
+    await page.evaluate(
+      async ({ b64 }) => {
+        const data = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+        const dt = new DataTransfer();
+        dt.items.add(new File([data], 'dropped.labpack'));
+        for (const type of ['dragenter', 'dragover']) document.body.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
+        document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      },
+      { b64: bytes.toString('base64') },
+    );
+    await page.locator('[data-pack-id="dropped-lab"]').waitFor();
+    expect(await page.getByRole('status').textContent()).toContain('Imported “Dropped lab” 1.0.0');
+    expect(await page.locator('main').getAttribute('class')).not.toContain('dragging');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('refuses a hostile pack with a clear message and installs nothing', async () => {
+    const { page } = await openLibrary();
+    const hostile = join(files, 'evil.labpack');
+    writeFileSync(hostile, packZip({ id: 'evil-lab' }, (e) => [...e, { name: '../../escape.txt', data: 'gotcha' }]));
+    await page.locator('[data-testid="pack-file-input"]').setInputFiles(hostile);
+    const alert = page.locator('.import-error');
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(/Could not import evil\.labpack: entry "\.\.\/\.\.\/escape\.txt" is not a safe path: it contains "\.\."/);
+    expect(existsSync(join(h.workspaceDir, 'packs', 'evil-lab'))).toBe(false);
+    expect(existsSync(join(h.workspaceDir, '..', 'escape.txt'))).toBe(false);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: 'test-results/packs-refused-dark.png' });
+    await page.close();
+  });
+});
