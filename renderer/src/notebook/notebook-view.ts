@@ -5,7 +5,7 @@
  * a long notebook opens fast.
  */
 import type * as Monaco from 'monaco-editor';
-import type { CellData, CellType, KernelInfo, LabApi, NotebookChange, NotebookRef, NotebookState } from '../../../main/api';
+import type { CellData, CellType, NotebookKernelStatus, LabApi, NotebookChange, NotebookRef, NotebookState } from '../../../main/api';
 import { ApiCallError } from '../api/client';
 import { defaultRegistry } from '../outputs/output-view';
 import { h } from '../shell/dom';
@@ -235,7 +235,7 @@ export class NotebookView implements View, CellHost {
     }
   }
 
-  private renderKernel(k: KernelInfo): void {
+  private renderKernel(k: NotebookKernelStatus): void {
     this.kernelEl.dataset.state = k.state;
     const where = [k.backend, k.device].filter(Boolean).join(' · ');
     this.kernelEl.textContent = `Kernel: ${k.state === 'none' ? 'not started' : k.state}${where ? ` (${where})` : ''}`;
