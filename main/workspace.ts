@@ -14,7 +14,7 @@ import { SettingsService } from './settings/settings-service';
 import { NotebookService, registerNotebooks } from './notebooks';
 import { QueueService, registerQueues } from './queues';
 import { DatasetService, nameOrIndex } from './store';
-import { SqliteQueueStore } from './store/sqlite-queue-store';
+import { lazySqliteQueueStore } from './store/sqlite-queue-store';
 import type { Store } from './store/store';
 import { Dispatcher } from './rpc/dispatcher';
 import { EventHub } from './rpc/event-hub';
@@ -165,14 +165,16 @@ export function createWorkspace(options: WorkspaceOptions): Workspace {
   );
 
   // one connection to lab.db, shared: main is the database's only writer
-  const queues = new QueueService(new SqliteQueueStore(datasets.store), { onChange: (queueId) => dispatcher.emit('queues', 'onDidChange', { queueId }) });
+  const queues = new QueueService(lazySqliteQueueStore(() => datasets.store), { onChange: (queueId) => dispatcher.emit('queues', 'onDidChange', { queueId }) });
   registerQueues(dispatcher, queues);
 
   return {
     dispatcher,
     settings,
     datasets,
-    store: datasets.store,
+    get store() {
+      return datasets.store;
+    },
     packs,
     notebooks,
     queues,

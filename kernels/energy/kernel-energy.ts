@@ -12,6 +12,14 @@ import type { EnergyReport, EnergySourcesStatus, EnergyTotals } from './types';
 /** The key of the energy report in execute_reply metadata. */
 export const ENERGY_METADATA_KEY = 'energy';
 
+/**
+ * The compact form of a report for a cell's run stats (main/api/notebooks.ts RunEnergy, which
+ * this matches field for field) and the footer that shows it.
+ */
+export function runEnergyOf(report: EnergyReport): { joules: number; source: 'measured' | 'estimated'; co2eGrams: number; short: string; text: string } {
+  return { joules: report.energy.joules, source: report.energy.source, co2eGrams: report.carbon.grams, short: report.short, text: report.text };
+}
+
 /** A block's value together with what it cost. */
 export type MeasuredBlock<T> = EnergyReport & { result: T };
 

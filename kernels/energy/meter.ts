@@ -6,7 +6,7 @@
  * each is the difference of two readings of cumulative counters.
  */
 import { performance } from 'node:perf_hooks';
-import { carbonOf, estimatedEnergy, formatReport, measuredEnergy, totalOf } from './figure';
+import { carbonOf, estimatedEnergy, formatReport, formatShort, measuredEnergy, totalOf } from './figure';
 import { checkGridIntensity, DEFAULT_GRID_INTENSITY } from './carbon';
 import { cpuPower, type CpuPower } from './cpu-power';
 import { NvidiaPowerSampler, probeGpus } from './nvidia-smi';
@@ -217,7 +217,7 @@ export class EnergyMeter {
     const energy = totalOf(components);
     const carbon = carbonOf(energy, this.settings.gridIntensity);
     const report = { startedAt: start.wallMs, endedAt: end.wallMs, wallSeconds, cpuSeconds, components, energy, carbon };
-    return { ...report, text: formatReport(report) };
+    return { ...report, text: formatReport(report), short: formatShort(report) };
   }
 
   private pinGpuSamples(): void {

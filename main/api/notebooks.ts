@@ -64,7 +64,7 @@ export type NotebookRef = { pack: string; notebook: string } | { path: string };
 /** What the run state of one cell is, and what the last run measured (the cell footer). */
 export interface CellRunState {
   state: 'idle' | 'queued' | 'running';
-  /** Last completed run: wall time, backend, tensors, energy (when measured). */
+  /** Last completed run: wall time, backend, tensors, energy. */
   lastRun?: CellRunStats;
 }
 export interface CellRunStats {
@@ -72,8 +72,24 @@ export interface CellRunStats {
   backend?: string;
   tensorsCreated?: number;
   tensorsLeaked?: number;
-  energyJoules?: number;
+  /** What the run cost, from the kernel's energy meter (kernels/energy). */
+  energy?: RunEnergy;
   ok: boolean;
+}
+
+/**
+ * Energy and carbon of a run. Show `short` (and `text` on hover), which the kernel writes so that
+ * an estimate always reads as one ("≈12 J est."); never print `joules` alone.
+ */
+export interface RunEnergy {
+  joules: number;
+  /** 'estimated' when any part (CPU from CPU time, say) was estimated rather than read from a counter. */
+  source: 'measured' | 'estimated';
+  co2eGrams: number;
+  /** "35.1 J · 4.68 mg CO2e" or "≈11.8 J est. · ≈1.57 mg CO2e". */
+  short: string;
+  /** The whole line: time, CPU time, energy by component with sources, carbon and grid intensity. */
+  text: string;
 }
 
 /** The kernel behind a notebook, as the status bar shows it. */

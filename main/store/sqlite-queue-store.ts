@@ -318,3 +318,18 @@ function toQueueLabel(r: LabelRow): QueueLabel {
 function toExchanged(r: LabelRow): ExchangedLabel {
   return { uid: uidOf(r), dataset: r.datasetName, position: r.position, value: r.value, annotator: r.annotator, queue: r.queueName, modelVersion: r.modelVersion, durationMs: r.durationMs, createdAt: r.createdAt };
 }
+
+/**
+ * A queue store that opens the database on first use, so a workspace whose lab.db is corrupt
+ * still starts (the library and notebooks work) and every queue call reports the store's error.
+ */
+export function lazySqliteQueueStore(open: () => Store): QueueStore {
+  let real: SqliteQueueStore | undefined;
+  return new Proxy({} as QueueStore, {
+    get(_target, prop) {
+      real ??= new SqliteQueueStore(open());
+      const value = (real as unknown as Record<string | symbol, unknown>)[prop];
+      return typeof value === 'function' ? value.bind(real) : value;
+    },
+  });
+}

@@ -294,8 +294,11 @@ export class CellView {
       if (last.backend) parts.push(last.backend);
       if (last.tensorsCreated !== undefined) parts.push(`${last.tensorsCreated} tensor${last.tensorsCreated === 1 ? '' : 's'} created`);
       if (last.tensorsLeaked) parts.push(`${last.tensorsLeaked} leaked`);
-      if (last.energyJoules !== undefined) parts.push(`${last.energyJoules < 1 ? (last.energyJoules * 1000).toFixed(0) + ' mJ' : last.energyJoules.toFixed(2) + ' J'}`);
+      // the kernel's own text: it marks an estimate with "≈ … est.", a bare number would not
+      if (last.energy) parts.push(last.energy.short);
       this.footer.textContent = parts.join(' · ');
+      this.footer.title = last.energy?.text ?? '';
+      this.footer.dataset.energy = last.energy?.source ?? 'none';
       this.footer.classList.toggle('leak', Boolean(last.tensorsLeaked));
     }
     this.renderPrompt();

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { KernelEnergy } from '../../../kernels/energy';
+import { KernelEnergy, runEnergyOf } from '../../../kernels/energy';
+import type { RunEnergy } from '../../../main/api/notebooks';
 import { setCounter, writePowercap } from './powercap-fixture';
 
 let cleanup: (() => void)[] = [];
@@ -31,6 +32,8 @@ describe('energy in the kernel', () => {
     setCounter(pc.root, 'intel-rapl:0', 4000000 + 3_000_000);
     const report = await k.finishCell(cell);
     expect(report.energy.joules).toBeCloseTo(3, 9);
+    const stats: RunEnergy = runEnergyOf(report);
+    expect(stats).toMatchObject({ source: 'measured', short: '3 J · 0.4 mg CO2e' });
 
     expect(lab.totals().session).toMatchObject({ count: 1, measuredJoules: 3, estimatedJoules: 0 });
     expect(lab.totals().lab).toMatchObject({ count: 1, measuredJoules: 3 });

@@ -154,7 +154,6 @@ describe('measuring GPU energy with nvidia-smi', () => {
     expect(gpu.joules / report.wallSeconds).toBeLessThan(92.5 * 1.05);
     // samples queued during the loop were read afterwards; how many depends on the machine's load
     expect(Number(/, (\d+) samples$/.exec(gpu.method)?.[1])).toBeGreaterThanOrEqual(2);
-    expect(gpu.warnings).toEqual([]);
   });
 
   it('does not hold up a kernel while nvidia-smi is probed; spans begun before sampling have no GPU figure', async () => {
