@@ -47,14 +47,15 @@ export interface InitBackendOptions {
 /** The wasm build's thread pool is 8 workers (PTHREAD_POOL_SIZE), so more threads cannot start. */
 const MAX_WASM_THREADS = 8;
 
-const require = createRequire(import.meta.url);
+// not named `require`: electron-vite injects its own `require` shim into ES chunks that use require()
+const requireHere = createRequire(import.meta.url);
 
 type Loaded = Pick<BackendInfo, 'tfBackend' | 'device' | 'simd' | 'threads' | 'threadsNote' | 'addedKernels'> & {
   versions?: Record<string, string>;
 };
 
 function packageVersion(name: string): string {
-  return (require(`${name}/package.json`) as { version: string }).version;
+  return (requireHere(`${name}/package.json`) as { version: string }).version;
 }
 
 /** The wasm thread count asked for, validated. */
@@ -88,7 +89,7 @@ async function withoutEmscriptenProcessListeners<T>(init: () => Promise<T>): Pro
 
 async function loadWasm(threads: number): Promise<Loaded> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
-  const dist = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/';
+  const dist = join(dirname(requireHere.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/';
   wasm.setWasmPaths(dist);
   const addedKernels = registerWasmKernels('wasm');
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT') as boolean;
@@ -128,11 +129,11 @@ async function loadWasm(threads: number): Promise<Loaded> {
 async function tryLoad(name: BackendName, options: InitBackendOptions): Promise<Loaded> {
   switch (name) {
     case 'tensorflow-gpu':
-      require('@tensorflow/tfjs-node-gpu');
+      requireHere('@tensorflow/tfjs-node-gpu');
       if (!(await tf.setBackend('tensorflow'))) throw new Error('tf.setBackend("tensorflow") returned false');
       return { tfBackend: 'tensorflow', device: 'CUDA GPU (libtensorflow)', versions: { 'tfjs-node-gpu': packageVersion('@tensorflow/tfjs-node-gpu') } };
     case 'tensorflow':
-      require('@tensorflow/tfjs-node');
+      requireHere('@tensorflow/tfjs-node');
       if (!(await tf.setBackend('tensorflow'))) throw new Error('tf.setBackend("tensorflow") returned false');
       return { tfBackend: 'tensorflow', device: 'CPU (libtensorflow)', versions: { 'tfjs-node': packageVersion('@tensorflow/tfjs-node') } };
     case 'wasm':

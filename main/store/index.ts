@@ -8,4 +8,6 @@ export { exportDataset } from './export';
 export { QueueTable, type QueueInfo, type QueueItem, type LeasedItem, type QueueCounts } from './queue-table';
 export { RunTable, type NewRun, type RunEnd, type CheckResult } from './run-table';
 export { LATEST_VERSION } from './migrations';
+export { lazySqliteQueueStore } from './sqlite-queue-store';
 export { nameOrIndex } from './checks';
+export { registerDatasets } from './register';
