@@ -18,7 +18,7 @@ import type {
 // nbformat outputs and the kernel's figures, for the renderer (types only). The notebooks group
 // declares its own StreamOutput, MimeBundle, ... names, so these travel under the protocol's names.
 export type { NbOutput, ExecuteReplyContent, ExecutionMetrics, TensorMemory, BackendReport, CheckResult } from '../../kernels/protocol';
-export type { VariableInfo as KernelVariable } from '../../kernels/protocol';
+export type { VariableInfo } from '../../kernels/protocol';
 
 /**
  * What a kernel is doing. `starting`: its process is starting; `idle`/`busy`: as in Jupyter;
