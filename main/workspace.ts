@@ -10,7 +10,7 @@ import type { AppMode } from './api/app';
 import { AppService } from './app/app-service';
 import { KernelManager, LabRequestRouter, registerKernels, type KernelLauncher } from './kernels';
 import { LibraryService } from './library/library-service';
-import { NotebookService, registerNotebooks } from './notebooks';
+import { kernelFactory, NotebookService, registerNotebooks } from './notebooks';
 import { createPacksService, registerPacks } from './packs/register';
 import type { PacksService } from './packs/packs-service';
 import { packDatasetImporter, storeProgressSource } from './packs/store-adapters';
@@ -108,17 +108,6 @@ export function createWorkspace(options: WorkspaceOptions): Workspace {
   );
   dispatcher.register('library', { list: { args: [], run: () => library.list() } }, ['onDidChange']);
 
-  const notebooks = new NotebookService({
-    workspaceDir: options.workspaceDir,
-    packs: [
-      { dir: options.labsDir, trusted: true },
-      { dir: join(options.workspaceDir, 'packs'), trusted: false },
-    ],
-    autosaveSeconds: () => settings.snapshot()['notebook.autosaveSeconds'],
-    emit: (event) => dispatcher.emit('notebooks', 'onDidChange', event),
-    log,
-  });
-  registerNotebooks(dispatcher, notebooks);
 
   // lab.db opens on first use, so a corrupt database leaves the rest of the app working
   const datasets = new DatasetService({
@@ -138,6 +127,19 @@ export function createWorkspace(options: WorkspaceOptions): Workspace {
   }
   const kernels = new KernelManager({ launcher: options.kernelLauncher, backend: () => settings.snapshot()['kernel.backend'], labRequests, log });
   registerKernels(dispatcher, kernels);
+
+  const notebooks = new NotebookService({
+    workspaceDir: options.workspaceDir,
+    packs: [
+      { dir: options.labsDir, trusted: true },
+      { dir: join(options.workspaceDir, 'packs'), trusted: false },
+    ],
+    autosaveSeconds: () => settings.snapshot()['notebook.autosaveSeconds'],
+    emit: (event) => dispatcher.emit('notebooks', 'onDidChange', event),
+    kernels: kernelFactory(kernels, options.workspaceDir),
+    log,
+  });
+  registerNotebooks(dispatcher, notebooks);
 
   return {
     dispatcher,

@@ -36,13 +36,42 @@ export function collectTfjsTypes(root: string): Record<string, string> {
   return files;
 }
 
+/**
+ * The `lab` API's declarations for cells: the exported interfaces and types of
+ * kernels/lab/lab-api.ts (top-level blocks, copied as they are), and `lab` declared as a global.
+ */
+export function labApiTypes(root: string): string {
+  const file = join(root, 'kernels', 'lab', 'lab-api.ts');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+  const blocks: string[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    if (!/^export (interface|type) /.test(lines[i])) continue;
+    // include the doc comment above, and the block down to its closing line
+    let start = i;
+    while (start > 0 && /^\s*(\/\*\*|\*)/.test(lines[start - 1])) start--;
+    let end = i;
+    if (lines[i].trimEnd().endsWith('{')) while (end < lines.length && lines[end] !== '}') end++;
+    else while (end < lines.length && !lines[end].trimEnd().endsWith(';')) end++;
+    blocks.push(lines.slice(start, end + 1).join('\n').replace(/^export /m, ''));
+    i = end;
+  }
+  if (!blocks.some((b) => /interface LabApi\b/.test(b))) return '';
+  return `${blocks.join('\n\n')}\n\n/** The lab API: display, plots, progress bars, live training curves, checks, data from the workspace. */\ndeclare const lab: LabApi;\n`;
+}
+
 export function tfjsTypes(root: string): Plugin {
   return {
     name: 'mlsys-lab-tfjs-types',
     resolveId: (id) => (id === ID ? '\0' + ID : undefined),
     load(id) {
       if (id !== '\0' + ID) return undefined;
-      return `export default ${JSON.stringify(collectTfjsTypes(root))};`;
+      return `export default ${JSON.stringify({ ...collectTfjsTypes(root), 'mlsys-lab/lab-api.d.ts': labApiTypes(root) })};`;
     },
   };
 }

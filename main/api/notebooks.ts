@@ -103,7 +103,7 @@ export interface NotebookKernelStatus {
 }
 
 /** One variable of the kernel's global scope (inspect_variables). */
-export interface KernelVariable {
+export interface NotebookVariable {
   name: string;
   type: string;
   /** For tensors: shape, dtype and bytes held. */
@@ -188,6 +188,6 @@ export interface NotebooksApi {
   /** Restarts the kernel (variables are lost, outputs stay); `runAll` then runs every code cell. */
   restart(handle: string, options?: { runAll?: boolean }): Promise<void>;
   /** The kernel's global variables (names, types, tensor shapes and bytes). */
-  variables(handle: string): Promise<KernelVariable[]>;
+  variables(handle: string): Promise<NotebookVariable[]>;
   onDidChange: Subscribe<NotebookEvent>;
 }

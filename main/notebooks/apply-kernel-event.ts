@@ -12,7 +12,7 @@ export type CellKernelEvent =
   | { msg_type: 'stream'; content: { name: 'stdout' | 'stderr'; text: string } }
   | { msg_type: 'display_data'; content: { data: MimeBundle; metadata?: Record<string, unknown>; transient?: { display_id?: string } } }
   | { msg_type: 'update_display_data'; content: { data: MimeBundle; metadata?: Record<string, unknown>; transient: { display_id: string } } }
-  | { msg_type: 'execute_result'; content: { execution_count: number; data: MimeBundle; metadata?: Record<string, unknown> } }
+  | { msg_type: 'execute_result'; content: { execution_count: number | null; data: MimeBundle; metadata?: Record<string, unknown> } }
   | { msg_type: 'error'; content: { ename: string; evalue: string; traceback: string[] } }
   | { msg_type: 'clear_output'; content: { wait: boolean } }
   | { msg_type: 'execute_reply'; content: { status: 'ok' | 'error' | 'aborted'; execution_count: number | null; stats?: Omit<CellRunStats, 'ok'> } };

@@ -3,7 +3,7 @@
  * queue lives in main with the model, so a cell keeps running (and its outputs keep arriving in
  * the model) while no window shows the notebook.
  */
-import type { NotebookKernelStatus, KernelVariable } from '../api/notebooks';
+import type { NotebookKernelStatus, NotebookVariable } from '../api/notebooks';
 import { ApiError } from '../rpc/errors';
 import { applyKernelEvent } from './apply-kernel-event';
 import type { KernelFactory, NotebookKernel } from './kernel-port';
@@ -105,7 +105,7 @@ export class CellRunner {
     await kernel.restart();
   }
 
-  async variables(): Promise<KernelVariable[]> {
+  async variables(): Promise<NotebookVariable[]> {
     if (!this.kernel) return [];
     return (await this.kernel).variables();
   }

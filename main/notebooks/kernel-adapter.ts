@@ -4,7 +4,7 @@
  * module depends on the shape of the kernels service and not on its module layout.
  */
 import { dirname, join } from 'node:path';
-import type { CellRunStats, KernelVariable, NotebookKernelStatus, RunEnergy } from '../api/notebooks';
+import type { CellRunStats, NotebookVariable, NotebookKernelStatus, RunEnergy } from '../api/notebooks';
 import type { CellKernelEvent } from './apply-kernel-event';
 import type { KernelFactory, NotebookKernel } from './kernel-port';
 
@@ -41,7 +41,7 @@ export interface ManagedReply {
 type ManagedOutput =
   | { output_type: 'stream'; name: 'stdout' | 'stderr'; text: string }
   | { output_type: 'display_data'; data: Record<string, unknown>; metadata: Record<string, unknown>; transient?: { display_id?: string } }
-  | { output_type: 'execute_result'; execution_count: number; data: Record<string, unknown>; metadata: Record<string, unknown> }
+  | { output_type: 'execute_result'; execution_count: number | null; data: Record<string, unknown>; metadata: Record<string, unknown> }
   | { output_type: 'error'; ename: string; evalue: string; traceback: string[] }
   | { output_type: 'update_display_data'; data: Record<string, unknown>; metadata: Record<string, unknown>; transient: { display_id: string } }
   | { output_type: 'clear_output'; wait: boolean };
@@ -130,7 +130,7 @@ export function kernelFactory(manager: KernelManagerPort, workspaceDir: string):
         tensorsBefore = undefined;
         await session().restart();
       },
-      async variables(): Promise<KernelVariable[]> {
+      async variables(): Promise<NotebookVariable[]> {
         const vars = await session().inspectVariables();
         return vars.map((v) => ({ name: v.name, type: v.type, shape: v.shape, dtype: v.dtype, bytes: v.bytes, preview: v.summary }));
       },
@@ -143,7 +143,10 @@ export function kernelFactory(manager: KernelManagerPort, workspaceDir: string):
         });
       },
       async dispose() {
-        await session().shutdown();
+        // the manager may have shut every kernel down already (the workspace closing)
+        await Promise.resolve()
+          .then(() => session().shutdown())
+          .catch(() => {});
       },
     };
   };

@@ -7,7 +7,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import type { NotebookDocument, NotebookEdit, NotebookEvent, NotebookRef, NotebookState, NotebooksApi, KernelVariable } from '../api/notebooks';
+import type { NotebookDocument, NotebookEdit, NotebookEvent, NotebookRef, NotebookState, NotebooksApi, NotebookVariable } from '../api/notebooks';
 import { ApiError } from '../rpc/errors';
 import { writeFileAtomic } from '../util/atomic-write';
 import { foreignLanguage, parseIpynb, serializeIpynb, TYPESCRIPT_METADATA } from './ipynb';
@@ -261,7 +261,7 @@ export class NotebookService implements Omit<NotebooksApi, 'onDidChange'> {
     if (options.runAll) await s.runner.run(s.model.cells().filter((c) => c.type === 'code').map((c) => c.id));
   }
 
-  async variables(handle: string): Promise<KernelVariable[]> {
+  async variables(handle: string): Promise<NotebookVariable[]> {
     return this.session(handle).runner.variables();
   }
 
@@ -273,11 +273,12 @@ export class NotebookService implements Omit<NotebooksApi, 'onDidChange'> {
     this.drop(s);
   }
 
-  private drop(s: Session): void {
+  private drop(s: Session): Promise<void> {
     clearTimeout(s.autosave);
-    void s.runner.dispose();
+    const done = s.runner.dispose().catch((err) => this.log(`closing the kernel of ${s.handle} failed: ${(err as Error).message}`));
     s.watcher?.close();
     this.sessions.delete(s.handle);
+    return done;
   }
 
   /** Saves what autosave would have saved, then ends every session. */
@@ -286,7 +287,7 @@ export class NotebookService implements Omit<NotebooksApi, 'onDidChange'> {
       if (s.model.dirty && !s.notice && !s.diskChanged && this.options.autosaveSeconds() > 0) {
         await this.save(s.handle).catch((err) => this.log(`final save of ${s.handle} failed: ${(err as Error).message}`));
       }
-      this.drop(s);
+      await this.drop(s);
     }
   }
 }

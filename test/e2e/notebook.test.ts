@@ -171,7 +171,7 @@ describe('the notebook in Chromium', () => {
     await page.close();
   });
 
-  it('offers TypeScript completions for TensorFlow.js and for names declared in earlier cells', async () => {
+  it('offers TypeScript completions for TensorFlow.js, the lab API and names declared in earlier cells', async () => {
     writeNotebook(h.workspaceDir, 'intellisense.ipynb', [code('decl', 'const learningRate: number = 0.01;\nfunction trainStep(batch: number[]): number { return batch.length; }'), code('use', '')]);
     const { page } = await newPage();
     await openNotebook(page, h.server.urlWithToken, 'intellisense.ipynb');
@@ -184,6 +184,12 @@ describe('the notebook in Chromium', () => {
     await page.keyboard.type('tf.tens');
     await page.keyboard.press('Control+Space');
     await page.locator('.suggest-widget .monaco-list-row', { hasText: 'tensor2d' }).first().waitFor({ timeout: 60_000 });
+    await page.keyboard.press('Escape');
+    // the kernel's lab API
+    await page.keyboard.press('Control+a');
+    await page.keyboard.type('lab.progr');
+    await page.keyboard.press('Control+Space');
+    await page.locator('.suggest-widget .monaco-list-row', { hasText: 'progress' }).first().waitFor({ timeout: 30_000 });
     await page.keyboard.press('Escape');
     // a type error from an earlier cell's declaration
     await page.keyboard.press('Control+a');

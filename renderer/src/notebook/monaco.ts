@@ -21,7 +21,14 @@ const NOTEBOOK_NORMAL = [
 ];
 
 /** Globals that every cell sees; the kernel's `lab` API adds its own declarations through addCellTypes. */
-const CELL_GLOBALS = `declare const tf: typeof import('@tensorflow/tfjs');\n`;
+const CELL_GLOBALS = `declare const tf: typeof import('@tensorflow/tfjs');
+declare const console: { log(...data: unknown[]): void; error(...data: unknown[]): void; warn(...data: unknown[]): void; info(...data: unknown[]): void; debug(...data: unknown[]): void; table(data: unknown): void; time(label?: string): void; timeEnd(label?: string): void };
+declare function setTimeout(handler: (...args: unknown[]) => void, ms?: number): unknown;
+declare function clearTimeout(id: unknown): void;
+declare function setInterval(handler: (...args: unknown[]) => void, ms?: number): unknown;
+declare function clearInterval(id: unknown): void;
+declare const performance: { now(): number };
+`;
 
 let loading: Promise<MonacoApi> | undefined;
 

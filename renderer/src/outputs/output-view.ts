@@ -6,6 +6,7 @@
 import type { NotebookOutput } from '../../../main/api';
 import { renderAnsi } from './ansi';
 import { html, image, markdownText, plainText } from './basic-renderers';
+import { check } from './check-renderer';
 import { plotlyFigure } from './plotly-renderer';
 import { progress } from './progress-renderer';
 import { RendererRegistry, text, type MountedOutput, type OutputRenderer, type RenderContext } from './registry';
@@ -13,7 +14,7 @@ import { json, table } from './table-renderer';
 import { tensor } from './tensor-renderer';
 
 export function defaultRegistry(): RendererRegistry {
-  return new RendererRegistry().add(plotlyFigure).add(tensor).add(table).add(progress).add(image).add(html).add(markdownText).add(json).add(plainText);
+  return new RendererRegistry().add(plotlyFigure).add(check).add(tensor).add(table).add(progress).add(image).add(html).add(markdownText).add(json).add(plainText);
 }
 
 export class OutputView {

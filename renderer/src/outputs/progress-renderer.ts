@@ -1,5 +1,5 @@
 /**
- * Progress bars: `application/vnd.mlsys-lab.progress+json` = { value, total, label?, detail? },
+ * Progress bars: `application/vnd.mlsys-lab.progress+json` = { done, total, label?, detail? },
  * redrawn in place when the kernel sends update_display_data for the same display id.
  */
 import type { OutputRenderer } from './registry';
@@ -7,7 +7,9 @@ import type { OutputRenderer } from './registry';
 export const PROGRESS_MIME = 'application/vnd.mlsys-lab.progress+json';
 
 interface Progress {
-  value: number;
+  /** Steps done (the kernel's lab.progress sends `done`; `value` is accepted too). */
+  done?: number;
+  value?: number;
   total: number;
   label?: string;
   detail?: string;
@@ -28,10 +30,11 @@ export const progress: OutputRenderer = {
     host.append(row);
     const draw = (d: unknown) => {
       const p = d as Progress;
+      const done = p.done ?? p.value ?? 0;
       bar.max = p.total > 0 ? p.total : 1;
-      bar.value = Math.min(p.value, bar.max);
+      bar.value = Math.min(done, bar.max);
       label.textContent = p.label ?? '';
-      detail.textContent = `${p.total > 0 ? Math.round((100 * p.value) / p.total) : 0}% ${p.detail ?? `(${p.value}/${p.total})`}`;
+      detail.textContent = `${p.total > 0 ? Math.round((100 * done) / p.total) : 0}% ${p.detail ?? `(${done}/${p.total})`}`;
     };
     draw(data);
     return { update: draw };

@@ -10,9 +10,21 @@ export const TENSOR_MIME = 'application/vnd.mlsys-lab.tensor+json';
 interface TensorData {
   dtype: string;
   shape: number[];
+  /** Nested by shape, or (as the kernel sends it) the first values flat, with `truncated`. */
   values: unknown;
+  truncated?: boolean;
   bytes?: number;
   name?: string;
+}
+
+/** Flat values shown as rows of the last dimension, so a matrix reads as one. */
+function rows(t: TensorData): unknown {
+  const v = t.values;
+  const last = t.shape[t.shape.length - 1];
+  if (!Array.isArray(v) || Array.isArray(v[0]) || t.shape.length < 2 || !last) return v;
+  const out: unknown[][] = [];
+  for (let i = 0; i < v.length; i += last) out.push(v.slice(i, i + last));
+  return out;
 }
 
 function formatBytes(n: number): string {
@@ -45,7 +57,7 @@ export const tensor: OutputRenderer = {
     head.className = 'tensor-head';
     head.textContent = `${t.name ? `${t.name}: ` : ''}Tensor ${t.dtype} [${t.shape.join(', ')}] · ${size} element${size === 1 ? '' : 's'}${t.bytes !== undefined ? ` · ${formatBytes(t.bytes)}` : ''}`;
     const body = document.createElement('pre');
-    body.textContent = preview(t.values);
+    body.textContent = preview(rows(t)) + (t.truncated ? ' …' : '');
     box.append(head, body);
     host.append(box);
   },

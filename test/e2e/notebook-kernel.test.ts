@@ -1,0 +1,93 @@
+/** The notebook running cells on the real tensor kernel, in real Chromium against browser mode. */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { startBrowserMode, type BrowserModeHarness } from '../helpers/browser-mode';
+import { launchChromium, type LaunchedBrowser } from '../helpers/chromium';
+import { code, openNotebook, writeNotebook } from './notebook-helpers';
+
+let h: BrowserModeHarness;
+let chrome: LaunchedBrowser;
+beforeAll(async () => {
+  h = await startBrowserMode();
+  chrome = await launchChromium();
+});
+afterAll(async () => {
+  await chrome?.close();
+  await h?.close();
+});
+
+/** Types into a cell's editor (replacing what is there) without leaving it. */
+async function typeInto(page: Page, cellId: string, text: string): Promise<void> {
+  await page.locator(`[data-cell-id="${cellId}"] .monaco-editor`).click();
+  await page.keyboard.press('Control+a');
+  // Monaco auto-closes brackets and quotes as one types; insert the text as a paste would
+  await page.keyboard.insertText(text);
+}
+
+const outputText = (page: Page, cellId: string) => page.locator(`[data-cell-id="${cellId}"] .outputs`).innerText();
+
+describe('running cells on the kernel', () => {
+  it('runs typed code with Shift+Enter, plots, survives an interrupted endless loop, and saves what it showed', async () => {
+    writeNotebook(h.workspaceDir, 'run.ipynb', [code('a', ''), code('b', ''), code('c', ''), code('d', '')]);
+    const page = await chrome.browser.newPage();
+    await openNotebook(page, h.server.urlWithToken, 'run.ipynb');
+    await typeInto(page, 'a', 'const xs = [1, 2, 3];\nconsole.log("sum", xs.reduce((s, x) => s + x, 0));\nxs.map((x) => x * 2)');
+    await page.keyboard.press('Shift+Enter');
+    await page.waitForFunction(() => document.querySelector('[data-cell-id="a"] .prompt')?.textContent === '[1]', undefined, { timeout: 120_000 });
+    expect(await outputText(page, 'a')).toMatch(/sum 6[\s\S]*2[\s\S]*4[\s\S]*6/);
+    expect(await page.locator('[data-cell-id="a"] .cell-footer').innerText()).toMatch(/\d+ ms|\d+\.\d+ s/);
+    expect(await page.locator('.kernel-status').innerText()).toMatch(/Kernel: (idle|busy)/);
+    // Shift+Enter selected the next cell in command mode
+    expect(await page.locator('.cells > .cell.selected').getAttribute('data-cell-id')).toBe('b');
+
+    await typeInto(page, 'b', "lab.plot([{ type: 'scatter', y: xs, name: 'doubled' }, { type: 'bar', y: [3, 1, 2], name: 'bars' }], { title: { text: 'from the kernel' } })");
+    await page.keyboard.press('Control+Enter');
+    await page.locator('[data-cell-id="b"] .plotly-output svg.main-svg').first().waitFor({ timeout: 60_000 });
+    await page.waitForFunction(() => document.querySelectorAll('[data-cell-id="b"] .plotly-output .trace').length >= 2);
+    mkdirSync('test-results', { recursive: true });
+    await page.screenshot({ path: 'test-results/notebook-kernel-plot.png' });
+
+    await typeInto(page, 'c', 'while (true) {}');
+    await page.keyboard.press('Control+Enter');
+    await page.waitForFunction(() => document.querySelector('[data-cell-id="c"]')?.getAttribute('data-run') === 'running');
+    await page.waitForTimeout(300);
+    await page.locator('.toolbar [data-command="interrupt"]').click();
+    await page.waitForFunction(() => document.querySelector('[data-cell-id="c"]')?.getAttribute('data-run') === 'idle', undefined, { timeout: 30_000 });
+    expect(await outputText(page, 'c')).toMatch(/interrupt/i);
+    // the kernel keeps working, and keeps the variables of earlier cells
+    await typeInto(page, 'd', 'xs.length * 10');
+    await page.keyboard.press('Control+Enter');
+    await page.waitForFunction(() => /30/.test(document.querySelector('[data-cell-id="d"] .outputs')?.textContent ?? ''), undefined, { timeout: 30_000 });
+
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+s');
+    await page.waitForFunction(() => document.querySelector('.notebook-title')?.getAttribute('data-dirty') === 'false');
+    const saved = JSON.parse(readFileSync(join(h.workspaceDir, 'run.ipynb'), 'utf8'));
+    expect(saved.cells[1].outputs[0].data['application/vnd.plotly.v1+json'].data).toHaveLength(2);
+    const before = await outputText(page, 'a');
+    await page.reload();
+    await page.waitForSelector('.notebook[data-editors="ready"]');
+    expect(await outputText(page, 'a')).toBe(before);
+    await page.locator('[data-cell-id="b"] .plotly-output svg.main-svg').first().waitFor({ timeout: 60_000 });
+    await page.close();
+  }, 240_000);
+
+  it('keeps a running cell going while the page reloads, and the view catches up', async () => {
+    writeNotebook(h.workspaceDir, 'live.ipynb', [code('slow', 'for (let i = 0; i < 6; i++) {\n  console.log(`tick ${i}`);\n  await new Promise((r) => setTimeout(r, 500));\n}')]);
+    const page = await chrome.browser.newPage();
+    await openNotebook(page, h.server.urlWithToken, 'live.ipynb');
+    await page.locator('.cells').focus();
+    await page.keyboard.press('Control+Enter');
+    await page.waitForFunction(() => /tick 1/.test(document.querySelector('[data-cell-id="slow"] .outputs')?.textContent ?? ''), undefined, { timeout: 120_000 });
+    await page.reload();
+    await page.waitForSelector('.notebook[data-editors="ready"]');
+    // the output from before the reload is there at once, and the rest arrives
+    expect(await outputText(page, 'slow')).toMatch(/tick 0[\s\S]*tick 1/);
+    await page.waitForFunction(() => /tick 5/.test(document.querySelector('[data-cell-id="slow"] .outputs')?.textContent ?? ''), undefined, { timeout: 30_000 });
+    await page.waitForFunction(() => document.querySelector('[data-cell-id="slow"]')?.getAttribute('data-run') === 'idle');
+    expect((await outputText(page, 'slow')).match(/tick \d/g)).toEqual(['tick 0', 'tick 1', 'tick 2', 'tick 3', 'tick 4', 'tick 5']);
+    await page.close();
+  }, 180_000);
+});
