@@ -20,6 +20,8 @@ import type { HeldItem, QueueStore, StoredQueue } from './queue-store';
 import { sampleDisplay } from './sample-display';
 import { scoreSamples, STRATEGIES } from './strategies';
 
+const FILL_CHUNK = 50_000;
+
 export const DEFAULT_SETTINGS: QueueSettings = { target: 200, overlap: 0.1, refreshEvery: 20, leaseSeconds: 600 };
 
 /** The latest model output of a queue, kept so a refresh can re-rank without the kernel. */
@@ -97,7 +99,11 @@ export class QueueService implements Omit<QueuesApi, 'onDidChange'> {
     };
     const q = this.store.createQueue({ datasetId: o.datasetId, name: o.name, strategy: o.strategy, settings, classes });
     // before any model has spoken, every strategy starts from a seeded random order (cold start)
-    this.store.fillQueue(q.id);
+    // in chunks, yielding between them, so annotators on other queues are answered meanwhile
+    for (let after: number | null = 0; after !== null; ) {
+      after = this.store.fillQueue(q.id, after, FILL_CHUNK);
+      if (after !== null) await new Promise((r) => setImmediate(r));
+    }
     return this.summary(this.store.queue(q.id));
   }
 

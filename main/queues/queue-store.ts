@@ -70,8 +70,13 @@ export interface QueueStore {
   createQueue(q: Omit<StoredQueue, 'id' | 'createdAt' | 'modelVersion'>): StoredQueue;
   queue(queueId: number): StoredQueue;
   queues(datasetId?: number): StoredQueue[];
-  /** Adds every sample of the dataset to the queue, pending, with a pseudo-random score seeded by the queue (the cold-start order); existing items are kept. */
-  fillQueue(queueId: number): void;
+  /**
+   * Adds up to `limit` samples of the dataset with ids above `afterSampleId` (in id order) to the
+   * queue, pending, with a pseudo-random score seeded by the queue (the cold-start order); items
+   * already there are kept. Returns the last id added, or null when none was left: filling a big
+   * queue in chunks leaves room for other calls.
+   */
+  fillQueue(queueId: number, afterSampleId: number, limit: number): number | null;
   /** Sets scores and suggestions, keeping each item's status; records the model version. */
   scoreItems(queueId: number, modelVersion: string | null, items: readonly ScoredItem[]): void;
   counts(queueId: number): QueueCounts;

@@ -1,13 +1,12 @@
 import type { Dispatcher } from '../rpc/dispatcher';
 import { t } from '../rpc/schema';
 import type { QueueService } from './queue-service';
-import { STRATEGIES } from './strategies';
+import { createQueueCheck, id, labelValue } from './queue-checks';
 
 /** Registers the queues group on the dispatcher, each method with its argument checks. */
 export function registerQueues(dispatcher: Dispatcher, queues: QueueService): void {
-  const id = t.number({ integer: true, min: 1 });
   const name = t.string({ minLength: 1, maxLength: 100 });
-  const value = t.string({ minLength: 1, maxLength: 1000 });
+  const value = labelValue;
   const path = t.string({ minLength: 1, maxLength: 4096 });
   const manyNumbers = t.array(t.number(), { maxLength: 200_000_000 });
   dispatcher.register(
@@ -16,18 +15,7 @@ export function registerQueues(dispatcher: Dispatcher, queues: QueueService): vo
       list: { args: [t.optional(id)], run: (d) => queues.list(d) },
       get: { args: [id], run: (q) => queues.get(q) },
       create: {
-        args: [
-          t.object({
-            datasetId: id,
-            name: t.string({ minLength: 1, maxLength: 200 }),
-            strategy: t.literal(...STRATEGIES),
-            target: t.optional(t.number({ integer: true, min: 1 })),
-            overlap: t.optional(t.number({ min: 0, max: 1 })),
-            refreshEvery: t.optional(t.number({ integer: true, min: 0 })),
-            leaseSeconds: t.optional(t.number({ min: 1, max: 7 * 24 * 3600 })),
-            classes: t.optional(t.array(value, { maxLength: 1000 })),
-          }),
-        ],
+        args: [createQueueCheck],
         run: (o) => queues.create(o),
       },
       publishScores: {

@@ -64,8 +64,10 @@ export class SqliteQueueStore implements QueueStore {
       // a multiplicative hash of the sample id, seeded by the queue: a repeatable shuffle in one statement
       fill: db.prepare(
         `INSERT OR IGNORE INTO queue_items (queue_id, sample_id, score)
-         SELECT @queueId, id, ((id * 2654435761 + @queueId * 40503) % 4294967296) / 4294967296.0 FROM samples WHERE dataset_id = @datasetId`,
+         SELECT @queueId, id, ((id * 2654435761 + @queueId * 40503) % 4294967296) / 4294967296.0 FROM samples
+         WHERE dataset_id = @datasetId AND id > @after AND id <= @last`,
       ),
+      chunkEnd: db.prepare(`SELECT max(id) AS last FROM (SELECT id FROM samples WHERE dataset_id = ? AND id > ? ORDER BY id LIMIT ?)`),
       setModel: db.prepare(`UPDATE queues SET model_version = ? WHERE id = ?`),
       score: db.prepare(`UPDATE queue_items SET score = ?, suggestion = ?, suggestion_p = ? WHERE queue_id = ? AND sample_id = ?`),
       countStatus: db.prepare(`SELECT count(*) AS n FROM queue_items WHERE queue_id = ? AND status = ?`),
@@ -163,10 +165,13 @@ export class SqliteQueueStore implements QueueStore {
     return ((datasetId === undefined ? this.s.queues.all() : this.s.queuesOf.all(datasetId)) as QueueRow[]).map(toQueue);
   }
 
-  fillQueue(queueId: number): void {
+  fillQueue(queueId: number, afterSampleId: number, limit: number): number | null {
     const q = this.queue(queueId);
-    this.s.fill.run({ queueId, datasetId: q.datasetId });
     this.totals.delete(queueId);
+    const { last } = this.s.chunkEnd.get(q.datasetId, afterSampleId, limit) as { last: number | null };
+    if (last === null) return null;
+    this.s.fill.run({ queueId, datasetId: q.datasetId, after: afterSampleId, last });
+    return last;
   }
 
   scoreItems(queueId: number, modelVersion: string | null, items: readonly ScoredItem[]): void {
