@@ -18,6 +18,8 @@ export default defineConfig({
           index: resolve(import.meta.dirname, 'main/electron/index.ts'),
           web: resolve(import.meta.dirname, 'main/web/index.ts'),
           cli: resolve(import.meta.dirname, 'main/cli/index.ts'),
+          kernel: resolve(import.meta.dirname, 'kernels/main.ts'),
+          'kernel-watchdog': resolve(import.meta.dirname, 'kernels/watchdog.ts'),
         },
         output: { format: 'es', entryFileNames: '[name].js' },
       },

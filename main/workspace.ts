@@ -1,25 +1,27 @@
 /**
  * The composition root: constructs every service once, wires their dependencies through
  * constructors and registers them on one Dispatcher. Both shells (Electron and browser mode),
- * the CLI and the tests build the workspace here, so they all run the same services.
+ * the CLI and the tests build the workspace here, so they all run the same services. Each
+ * concern's `register...` function (next to its service) maps the API group onto it.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppMode } from './api/app';
 import { AppService } from './app/app-service';
+import { KernelManager, LabRequestRouter, registerKernels, type KernelLauncher } from './kernels';
 import { LibraryService } from './library/library-service';
+import { NotebookService, registerNotebooks } from './notebooks';
 import { createPacksService, registerPacks } from './packs/register';
 import type { PacksService } from './packs/packs-service';
-import { SettingsService } from './settings/settings-service';
-import { NotebookService, registerNotebooks } from './notebooks';
+import { packDatasetImporter, storeProgressSource } from './packs/store-adapters';
+import { appVersion } from './paths';
 import { QueueService, registerQueues } from './queues';
-import { DatasetService, nameOrIndex } from './store';
-import { SqliteQueueStore } from './store/sqlite-queue-store';
-import type { Store } from './store/store';
 import { Dispatcher } from './rpc/dispatcher';
 import { EventHub } from './rpc/event-hub';
 import { t } from './rpc/schema';
-import { appVersion } from './paths';
+import { SettingsService } from './settings/settings-service';
+import { createLabDataHandlers, DatasetService, lazySqliteQueueStore, registerDatasets } from './store';
+import type { Store } from './store/store';
 
 export interface WorkspaceOptions {
   /** Where the database, imported packs and attendee notebooks live. Created if missing. */
@@ -29,6 +31,8 @@ export interface WorkspaceOptions {
   mode: AppMode;
   openExternal?: (url: string) => Promise<void>;
   log?: (message: string) => void;
+  /** How kernels are started; default child_process.fork (the Electron shell passes utilityProcess). */
+  kernelLauncher?: KernelLauncher;
 }
 
 export interface Workspace {
@@ -41,6 +45,9 @@ export interface Workspace {
   packs: PacksService;
   notebooks: NotebookService;
   queues: QueueService;
+  kernels: KernelManager;
+  /** Where services register the handlers for `lab.request(method, ...)` calls from cells. */
+  labRequests: LabRequestRouter;
   dispose(): Promise<void>;
 }
 
@@ -59,24 +66,6 @@ export function createWorkspace(options: WorkspaceOptions): Workspace {
     },
     ['onDidNotify'],
   );
-
-  const packs = createPacksService({
-    workspaceDir: options.workspaceDir,
-    labsDir: options.labsDir,
-    log,
-    onDidChange: () => dispatcher.emit('library', 'onDidChange', undefined),
-    onDidImport: (result) => dispatcher.emit('packs', 'onDidImport', result),
-  });
-  registerPacks(dispatcher, packs);
-
-  const library = new LibraryService(
-    [
-      { dir: options.labsDir, source: 'builtin' },
-      { dir: join(options.workspaceDir, 'packs'), source: 'imported' },
-    ],
-    (dir, source) => packs.loadForLibrary(dir, source),
-  );
-  dispatcher.register('library', { list: { args: [], run: () => library.list() } }, ['onDidChange']);
 
   const settings = new SettingsService(join(options.workspaceDir, 'settings.json'), (s) => dispatcher.emit('settings', 'onDidChange', s));
   dispatcher.register(
@@ -98,6 +87,27 @@ export function createWorkspace(options: WorkspaceOptions): Workspace {
     ['onDidChange'],
   );
 
+  const packs = createPacksService({
+    workspaceDir: options.workspaceDir,
+    labsDir: options.labsDir,
+    log,
+    onDidChange: () => dispatcher.emit('library', 'onDidChange', undefined),
+    onDidImport: (result) => dispatcher.emit('packs', 'onDidImport', result),
+    // `datasets` is built below; these run only on calls, after the workspace is complete
+    importDatasets: (dir, manifest, previous) => packDatasetImporter(datasets)(dir, manifest, previous),
+    progress: storeProgressSource(() => datasets.store.runs),
+  });
+  registerPacks(dispatcher, packs);
+
+  const library = new LibraryService(
+    [
+      { dir: options.labsDir, source: 'builtin' },
+      { dir: join(options.workspaceDir, 'packs'), source: 'imported' },
+    ],
+    (dir, source) => packs.loadForLibrary(dir, source),
+  );
+  dispatcher.register('library', { list: { args: [], run: () => library.list() } }, ['onDidChange']);
+
   const notebooks = new NotebookService({
     workspaceDir: options.workspaceDir,
     packs: [
@@ -110,74 +120,40 @@ export function createWorkspace(options: WorkspaceOptions): Workspace {
   });
   registerNotebooks(dispatcher, notebooks);
 
+  // lab.db opens on first use, so a corrupt database leaves the rest of the app working
   const datasets = new DatasetService({
     file: join(options.workspaceDir, 'lab.db'),
     onDidChange: (list) => dispatcher.emit('datasets', 'onDidChange', list),
     onDidImportProgress: (p) => dispatcher.emit('datasets', 'onDidImportProgress', p),
   });
-  const id = t.number({ integer: true, min: 1 });
-  dispatcher.register(
-    'datasets',
-    {
-      list: { args: [], run: () => datasets.list() },
-      get: { args: [id], run: (d) => datasets.get(d) },
-      import: {
-        args: [
-          t.object({
-            path: t.string({ minLength: 1, maxLength: 4096 }),
-            format: t.optional(t.literal('auto', 'csv', 'tsv', 'json', 'jsonl', 'idx', 'images')),
-            name: t.optional(t.string({ minLength: 1, maxLength: 200 })),
-            labelColumn: t.optional(nameOrIndex()),
-            header: t.optional(t.boolean()),
-            labelsPath: t.optional(t.string({ minLength: 1, maxLength: 4096 })),
-            classNames: t.optional(t.array(t.string({ maxLength: 200 }), { maxLength: 100_000 })),
-            limit: t.optional(t.number({ integer: true, min: 1 })),
-            importId: t.optional(t.string({ minLength: 1, maxLength: 100 })),
-          }),
-        ],
-        run: (o) => datasets.import(o),
-      },
-      cancelImport: { args: [t.string({ minLength: 1, maxLength: 100 })], run: (i) => datasets.cancelImport(i) },
-      samples: {
-        args: [id, t.object({ offset: t.number({ integer: true, min: 0 }), limit: t.number({ integer: true, min: 1, max: 200 }) })],
-        run: (d, page) => datasets.samples(d, page),
-      },
-      labelDistribution: { args: [id], run: (d) => datasets.labelDistribution(d) },
-      appendLabel: {
-        args: [
-          t.object({
-            sampleId: id,
-            value: t.string({ minLength: 1, maxLength: 1000 }),
-            source: t.optional(t.literal('annotator', 'cell', 'model')),
-            annotator: t.optional(t.string({ minLength: 1, maxLength: 200 })),
-            queueId: t.optional(id),
-            modelVersion: t.optional(t.string({ maxLength: 200 })),
-            durationMs: t.optional(t.number({ min: 0 })),
-          }),
-        ],
-        run: (l) => datasets.appendLabel(l),
-      },
-      labelHistory: { args: [id], run: (s) => datasets.labelHistory(s) },
-      export: { args: [id, t.object({ path: t.string({ minLength: 1, maxLength: 4096 }), format: t.literal('csv', 'jsonl') })], run: (d, o) => datasets.export(d, o) },
-      delete: { args: [id], run: (d) => datasets.delete(d) },
-    },
-    ['onDidChange', 'onDidImportProgress'],
-  );
+  registerDatasets(dispatcher, datasets);
 
   // one connection to lab.db, shared: main is the database's only writer
-  const queues = new QueueService(new SqliteQueueStore(datasets.store), { onChange: (queueId) => dispatcher.emit('queues', 'onDidChange', { queueId }) });
+  const queues = new QueueService(lazySqliteQueueStore(() => datasets.store), { onChange: (queueId) => dispatcher.emit('queues', 'onDidChange', { queueId }) });
   registerQueues(dispatcher, queues);
+
+  const labRequests = new LabRequestRouter();
+  for (const [method, handler] of Object.entries(createLabDataHandlers(datasets))) {
+    labRequests.register(method, (args) => (handler as (...a: unknown[]) => unknown)(...args));
+  }
+  const kernels = new KernelManager({ launcher: options.kernelLauncher, backend: () => settings.snapshot()['kernel.backend'], labRequests, log });
+  registerKernels(dispatcher, kernels);
 
   return {
     dispatcher,
     settings,
     datasets,
-    store: datasets.store,
+    get store() {
+      return datasets.store;
+    },
     packs,
     notebooks,
     queues,
+    kernels,
+    labRequests,
     async dispose() {
-      // services with resources (kernels, the store) are closed here, in reverse order of creation
+      // in reverse order of creation: kernels first (they may still ask for data), the database last
+      await kernels.dispose();
       await notebooks.dispose();
       await queues.idle();
       datasets.close();

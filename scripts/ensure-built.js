@@ -12,7 +12,7 @@ function newest(path) {
 }
 
 export function ensureBuilt(root) {
-  const outputs = ['out/main/web.js', 'out/main/index.js', 'out/main/cli.js', 'out/preload/index.cjs', 'out/renderer/index.html'].map((p) => join(root, p));
+  const outputs = ['out/main/web.js', 'out/main/index.js', 'out/main/cli.js', 'out/main/kernel.js', 'out/main/kernel-watchdog.js', 'out/preload/index.cjs', 'out/renderer/index.html'].map((p) => join(root, p));
   const builtAt = outputs.every(existsSync) ? Math.min(...outputs.map((p) => statSync(p).mtimeMs)) : 0;
   const sourcesAt = Math.max(...['main', 'renderer', 'kernels', 'electron.vite.config.ts', 'package.json'].map((p) => newest(join(root, p))));
   if (sourcesAt <= builtAt) return;

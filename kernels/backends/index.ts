@@ -56,14 +56,15 @@ const DEFAULT_WASM_THREADS = 1;
 export { kernelGateBuffer } from './kernel-gate';
 export { interruptBetweenKernels } from './interrupt-between-kernels';
 
-const require = createRequire(import.meta.url);
+// not named `require`: electron-vite injects its own `require` shim into ES chunks that use require()
+const requireHere = createRequire(import.meta.url);
 
 type Loaded = Pick<BackendInfo, 'tfBackend' | 'device' | 'simd' | 'threads' | 'threadsNote' | 'addedKernels'> & {
   versions?: Record<string, string>;
 };
 
 function packageVersion(name: string): string {
-  return (require(`${name}/package.json`) as { version: string }).version;
+  return (requireHere(`${name}/package.json`) as { version: string }).version;
 }
 
 /** The wasm thread count asked for, validated. */
@@ -97,7 +98,7 @@ async function withoutEmscriptenProcessListeners<T>(init: () => Promise<T>): Pro
 
 async function loadWasm(threads: number): Promise<Loaded> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
-  const dist = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/';
+  const dist = join(dirname(requireHere.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/';
   wasm.setWasmPaths(dist);
   const addedKernels = registerWasmKernels('wasm');
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT') as boolean;
@@ -139,11 +140,11 @@ async function loadWasm(threads: number): Promise<Loaded> {
 async function tryLoad(name: BackendName, options: InitBackendOptions): Promise<Loaded> {
   switch (name) {
     case 'tensorflow-gpu':
-      require('@tensorflow/tfjs-node-gpu');
+      requireHere('@tensorflow/tfjs-node-gpu');
       if (!(await tf.setBackend('tensorflow'))) throw new Error('tf.setBackend("tensorflow") returned false');
       return { tfBackend: 'tensorflow', device: 'CUDA GPU (libtensorflow)', versions: { 'tfjs-node-gpu': packageVersion('@tensorflow/tfjs-node-gpu') } };
     case 'tensorflow':
-      require('@tensorflow/tfjs-node');
+      requireHere('@tensorflow/tfjs-node');
       if (!(await tf.setBackend('tensorflow'))) throw new Error('tf.setBackend("tensorflow") returned false');
       return { tfBackend: 'tensorflow', device: 'CPU (libtensorflow)', versions: { 'tfjs-node': packageVersion('@tensorflow/tfjs-node') } };
     case 'wasm':

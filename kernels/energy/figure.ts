@@ -120,9 +120,15 @@ function describeComponent(c: ComponentEnergy): string {
  * "1.2 s · CPU 0.98 s · ≈11.8 J estimated (CPU ≈11.8 J estimated) · ≈1.57 mg CO2e at 480 g/kWh".
  * Components are listed when there is more than one.
  */
-export function formatReport(report: Omit<EnergyReport, 'text'>): string {
+export function formatReport(report: Omit<EnergyReport, 'text' | 'short'>): string {
   const parts = [formatSeconds(report.wallSeconds), `CPU ${formatSeconds(report.cpuSeconds)}`, formatEnergy(report.energy)];
   if (report.components.length > 1) parts[2] += ` (${report.components.map(describeComponent).join(', ')})`;
   parts.push(`${formatCarbon(report.carbon)} at ${significant(report.carbon.gridIntensity)} g/kWh`);
   return parts.join(' · ');
+}
+
+/** "35.1 J · 4.68 mg CO2e" when measured, "≈11.8 J est. · ≈1.57 mg CO2e" when any part was estimated. */
+export function formatShort(report: Pick<EnergyReport, 'energy' | 'carbon'>): string {
+  const energy = report.energy.source === 'measured' ? formatJoules(report.energy.joules) : `≈${formatJoules(report.energy.joules)} est.`;
+  return `${energy} · ${formatCarbon(report.carbon)}`;
 }

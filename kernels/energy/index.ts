@@ -9,4 +9,4 @@ export { DEFAULT_GRID_INTENSITY, GRID_REGIONS, gridRegion, carbonGrams, type Gri
 export { CPU_POWER_TABLE, DEFAULT_WATTS_PER_CORE, cpuPower, cpuModelName, type CpuPower } from './cpu-power';
 export { formatEnergy, formatCarbon, formatJoules, formatGrams } from './figure';
 export type * from './types';
-export { KernelEnergy, ENERGY_METADATA_KEY, type LabEnergyApi, type MeasuredBlock } from './kernel-energy';
+export { KernelEnergy, ENERGY_METADATA_KEY, runEnergyOf, type LabEnergyApi, type MeasuredBlock } from './kernel-energy';

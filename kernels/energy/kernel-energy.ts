@@ -12,6 +12,14 @@ import type { EnergyReport, EnergySourcesStatus, EnergyTotals } from './types';
 /** The key of the energy report in execute_reply metadata. */
 export const ENERGY_METADATA_KEY = 'energy';
 
+/**
+ * The compact form of a report for a cell's run stats (main/api/notebooks.ts RunEnergy, which
+ * this matches field for field) and the footer that shows it.
+ */
+export function runEnergyOf(report: EnergyReport): { joules: number; source: 'measured' | 'estimated'; co2eGrams: number; short: string; text: string } {
+  return { joules: report.energy.joules, source: report.energy.source, co2eGrams: report.carbon.grams, short: report.short, text: report.text };
+}
+
 /** A block's value together with what it cost. */
 export type MeasuredBlock<T> = EnergyReport & { result: T };
 
@@ -40,6 +48,29 @@ export class KernelEnergy {
 
   static async create(keys: { session: string; lab?: string }, options: EnergyMeterOptions = {}): Promise<KernelEnergy> {
     return new KernelEnergy(await EnergyMeter.create(options), keys);
+  }
+
+  /** Synchronous, for a kernel's start-up: nvidia-smi is probed in the background. */
+  static open(keys: { session: string; lab?: string }, options: EnergyMeterOptions = {}): KernelEnergy {
+    return new KernelEnergy(EnergyMeter.open(options), keys);
+  }
+
+  /**
+   * Settings and keys from the environment main starts the kernel with: MLSYS_LAB_GRID_INTENSITY,
+   * MLSYS_LAB_CPU_WATTS_PER_CORE (empty for the table), MLSYS_LAB_LAB_ID. A malformed value is
+   * reported through `log` and the default kept, so energy accounting never stops a kernel.
+   */
+  static fromEnv(env: NodeJS.ProcessEnv, log: (message: string) => void = () => {}): KernelEnergy {
+    const k = KernelEnergy.open({ session: `kernel-${process.pid}-${Date.now()}`, lab: env.MLSYS_LAB_LAB_ID || undefined });
+    const settings: Partial<EnergySettings> = {};
+    if (env.MLSYS_LAB_GRID_INTENSITY) settings.gridIntensity = Number(env.MLSYS_LAB_GRID_INTENSITY);
+    if (env.MLSYS_LAB_CPU_WATTS_PER_CORE) settings.cpuWattsPerCore = Number(env.MLSYS_LAB_CPU_WATTS_PER_CORE);
+    try {
+      k.configure(settings);
+    } catch (err) {
+      log(`energy settings ignored: ${(err as Error).message}`);
+    }
+    return k;
   }
 
   /** The lab the notebook belongs to can be learnt after the kernel starts. */

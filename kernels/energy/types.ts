@@ -66,8 +66,10 @@ export interface EnergyReport {
   components: ComponentEnergy[];
   energy: EnergyTotal;
   carbon: CarbonFigure;
-  /** One line for a cell footer, written by formatReport: estimates say so. */
+  /** The whole story in one line, written by formatReport: estimates say so. */
   text: string;
+  /** Energy and carbon only, for a cell footer: "35.1 J · 4.68 mg CO2e", or "≈11.8 J est. · ≈1.57 mg CO2e". */
+  short: string;
 }
 
 /** Running totals over many reports (a notebook session, a lab). */

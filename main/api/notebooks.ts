@@ -64,7 +64,7 @@ export type NotebookRef = { pack: string; notebook: string } | { path: string };
 /** What the run state of one cell is, and what the last run measured (the cell footer). */
 export interface CellRunState {
   state: 'idle' | 'queued' | 'running';
-  /** Last completed run: wall time, backend, tensors, energy (when measured). */
+  /** Last completed run: wall time, backend, tensors, energy. */
   lastRun?: CellRunStats;
 }
 export interface CellRunStats {
@@ -72,12 +72,28 @@ export interface CellRunStats {
   backend?: string;
   tensorsCreated?: number;
   tensorsLeaked?: number;
-  energyJoules?: number;
+  /** What the run cost, from the kernel's energy meter (kernels/energy). */
+  energy?: RunEnergy;
   ok: boolean;
 }
 
+/**
+ * Energy and carbon of a run. Show `short` (and `text` on hover), which the kernel writes so that
+ * an estimate always reads as one ("≈12 J est."); never print `joules` alone.
+ */
+export interface RunEnergy {
+  joules: number;
+  /** 'estimated' when any part (CPU from CPU time, say) was estimated rather than read from a counter. */
+  source: 'measured' | 'estimated';
+  co2eGrams: number;
+  /** "35.1 J · 4.68 mg CO2e" or "≈11.8 J est. · ≈1.57 mg CO2e". */
+  short: string;
+  /** The whole line: time, CPU time, energy by component with sources, carbon and grid intensity. */
+  text: string;
+}
+
 /** The kernel behind a notebook, as the status bar shows it. */
-export interface KernelInfo {
+export interface NotebookKernelStatus {
   state: 'none' | 'starting' | 'idle' | 'busy' | 'restarting' | 'dead';
   /** The TensorFlow.js backend and device, once the kernel has reported them. */
   backend?: string;
@@ -87,7 +103,7 @@ export interface KernelInfo {
 }
 
 /** One variable of the kernel's global scope (inspect_variables). */
-export interface VariableInfo {
+export interface KernelVariable {
   name: string;
   type: string;
   /** For tensors: shape, dtype and bytes held. */
@@ -123,7 +139,7 @@ export interface NotebookDocument extends NotebookState {
   cells: CellData[];
   /** Run state of cells that are queued, running, or have run in this session. */
   runs: Record<string, CellRunState>;
-  kernel: KernelInfo;
+  kernel: NotebookKernelStatus;
   metadata: Record<string, unknown>;
 }
 
@@ -143,7 +159,7 @@ export type NotebookChange =
   | { kind: 'output'; cellId: string; index: number; output: NotebookOutput }
   | { kind: 'run'; cellId: string; run: CellRunState }
   | { kind: 'state'; state: NotebookState }
-  | { kind: 'kernel'; kernel: KernelInfo }
+  | { kind: 'kernel'; kernel: NotebookKernelStatus }
   | { kind: 'reloaded'; document: NotebookDocument };
 
 export interface NotebookEvent {
@@ -172,6 +188,6 @@ export interface NotebooksApi {
   /** Restarts the kernel (variables are lost, outputs stay); `runAll` then runs every code cell. */
   restart(handle: string, options?: { runAll?: boolean }): Promise<void>;
   /** The kernel's global variables (names, types, tensor shapes and bytes). */
-  variables(handle: string): Promise<VariableInfo[]>;
+  variables(handle: string): Promise<KernelVariable[]>;
   onDidChange: Subscribe<NotebookEvent>;
 }

@@ -9,6 +9,7 @@ import { builtinLabsDir, defaultWorkspaceDir, rendererDir } from '../paths';
 import { createWorkspace, type Workspace } from '../workspace';
 import { serveIpc } from './ipc';
 import { hardenApp } from './security';
+import { utilityKernelLauncher } from './utility-launcher';
 
 const log = (m: string) => console.error(`[mlsys-lab] ${m}`);
 const devServer = process.env['ELECTRON_RENDERER_URL'];
@@ -50,6 +51,7 @@ if (!app.requestSingleInstanceLock()) {
       mode: 'electron',
       openExternal: (url) => shell.openExternal(url),
       log,
+      kernelLauncher: utilityKernelLauncher,
     });
     serveIpc(workspace.dispatcher, appOrigin, log);
     createWindow();

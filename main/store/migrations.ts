@@ -145,6 +145,11 @@ const MIGRATIONS: readonly string[] = [
   -- an annotator's labels in a queue (progress, undo, overlap) without scanning the whole log
   CREATE INDEX labels_by_queue ON labels (queue_id, annotator_id, sample_id) WHERE queue_id IS NOT NULL;
   `,
+  /* 2 -> 3: a run's energy says whether it was measured or estimated (an estimate must never read
+     as a measurement), and keeps the per-component figures (CPU, GPU, each with its source) as JSON. */ `
+  ALTER TABLE runs ADD COLUMN energy_source TEXT CHECK (energy_source IN ('measured', 'estimated'));
+  ALTER TABLE runs ADD COLUMN energy_detail TEXT;
+  `,
 ];
 
 export const LATEST_VERSION = MIGRATIONS.length;

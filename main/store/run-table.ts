@@ -19,6 +19,10 @@ export interface RunEnd {
   cpuMs?: number;
   energyJ?: number;
   co2eG?: number;
+  /** Required with energyJ: 'estimated' when any part of the figure was estimated. */
+  energySource?: 'measured' | 'estimated';
+  /** The figure by component with each source (kernels/energy EnergyReport['components']), stored as JSON. */
+  energyDetail?: unknown;
 }
 
 export interface CheckResult {
@@ -41,7 +45,7 @@ export class RunTable {
         `INSERT INTO runs (kind, name, lab_id, notebook, cell_id, dataset_id, model_version, backend, device, config, started_at)
          VALUES (@kind, @name, @labId, @notebook, @cellId, @datasetId, @modelVersion, @backend, @device, @config, @now)`,
       ),
-      end: db.prepare(`UPDATE runs SET status = @status, ended_at = @now, wall_ms = @wallMs, cpu_ms = @cpuMs, energy_j = @energyJ, co2e_g = @co2eG WHERE id = @id`),
+      end: db.prepare(`UPDATE runs SET status = @status, ended_at = @now, wall_ms = @wallMs, cpu_ms = @cpuMs, energy_j = @energyJ, co2e_g = @co2eG, energy_source = @energySource, energy_detail = @energyDetail WHERE id = @id`),
       metric: db.prepare(`INSERT INTO metrics (run_id, name, step, value, at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (run_id, name, step) DO UPDATE SET value = excluded.value, at = excluded.at`),
       metrics: db.prepare(`SELECT name, step, value FROM metrics WHERE run_id = ? ORDER BY name, step`),
       check: db.prepare(
@@ -58,7 +62,11 @@ export class RunTable {
   }
 
   end(runId: number, end: RunEnd): void {
-    this.s.end.run({ wallMs: null, cpuMs: null, energyJ: null, co2eG: null, ...end, id: runId, now: Date.now() });
+    if (end.energyJ !== undefined && end.energySource === undefined) {
+      throw new TypeError(`Run ${runId}: energyJ ${end.energyJ} needs energySource ('measured' or 'estimated')`);
+    }
+    const energyDetail = end.energyDetail === undefined ? null : JSON.stringify(end.energyDetail);
+    this.s.end.run({ wallMs: null, cpuMs: null, energyJ: null, co2eG: null, energySource: null, ...end, energyDetail, id: runId, now: Date.now() });
   }
 
   metric(runId: number, name: string, step: number, value: number): void {

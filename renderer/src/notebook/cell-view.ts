@@ -42,6 +42,8 @@ export class CellView {
   private editorDisposables: Monaco.IDisposable[] = [];
   private editing = false;
   private run: CellRunState | undefined;
+  /** Markdown and outputs are drawn when the cell first comes near the viewport (or in idle time). */
+  private revealed = false;
 
   constructor(
     public cell: CellData,
@@ -102,12 +104,29 @@ export class CellView {
     return this.cell.id;
   }
 
+  get isRevealed(): boolean {
+    return this.revealed;
+  }
+
+  /** Draws the rendered markdown and the outputs; until then the cell shows its source only. */
+  reveal(): void {
+    if (this.revealed) return;
+    this.revealed = true;
+    this.refresh();
+  }
+
   /** Redraws everything from `cell` (after a type change or reload). */
   refresh(): void {
     const c = this.cell;
     this.element.dataset.type = c.type;
     this.element.classList.toggle('markdown-cell', c.type === 'markdown');
     this.showPreview();
+    if (!this.revealed) {
+      this.rendered.hidden = true;
+      this.input.hidden = false;
+      this.setRun(this.run);
+      return;
+    }
     this.setOutputs(c.outputs);
     this.setRun(this.run);
     this.renderRendered();
@@ -157,6 +176,7 @@ export class CellView {
 
   /** Creates the Monaco editor for this cell; cheap to call again. */
   ensureEditor(): Monaco.editor.IStandaloneCodeEditor | undefined {
+    this.reveal();
     const monaco = this.host.monaco();
     if (this.editor || !monaco) return this.editor;
     const model = this.host.model(this.cell);
@@ -221,6 +241,7 @@ export class CellView {
   }
 
   setEditing(editing: boolean): void {
+    this.reveal();
     this.editing = editing;
     this.element.classList.toggle('editing', editing);
     this.renderRendered();
@@ -237,6 +258,10 @@ export class CellView {
   }
 
   setOutputs(outputs: NotebookOutput[]): void {
+    if (!this.revealed) {
+      this.renderPrompt();
+      return;
+    }
     if (this.cell.type !== 'code') outputs = [];
     const ctx = { trusted: this.host.trusted, metadata: {} };
     const next: OutputView[] = [];
@@ -269,8 +294,11 @@ export class CellView {
       if (last.backend) parts.push(last.backend);
       if (last.tensorsCreated !== undefined) parts.push(`${last.tensorsCreated} tensor${last.tensorsCreated === 1 ? '' : 's'} created`);
       if (last.tensorsLeaked) parts.push(`${last.tensorsLeaked} leaked`);
-      if (last.energyJoules !== undefined) parts.push(`${last.energyJoules < 1 ? (last.energyJoules * 1000).toFixed(0) + ' mJ' : last.energyJoules.toFixed(2) + ' J'}`);
+      // the kernel's own text: it marks an estimate with "≈ … est.", a bare number would not
+      if (last.energy) parts.push(last.energy.short);
       this.footer.textContent = parts.join(' · ');
+      this.footer.title = last.energy?.text ?? '';
+      this.footer.dataset.energy = last.energy?.source ?? 'none';
       this.footer.classList.toggle('leak', Boolean(last.tensorsLeaked));
     }
     this.renderPrompt();

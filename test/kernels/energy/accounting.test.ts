@@ -10,12 +10,12 @@ import {
   gridRegion,
   type EnergyReport,
 } from '../../../kernels/energy';
-import { carbonOf, estimatedEnergy, formatEnergy, formatJoules, formatReport, measuredEnergy, totalOf } from '../../../kernels/energy/figure';
+import { carbonOf, estimatedEnergy, formatEnergy, formatJoules, formatReport, formatShort, measuredEnergy, totalOf } from '../../../kernels/energy/figure';
 
 function report(components: EnergyReport['components'], gridIntensity = 480): EnergyReport {
   const energy = totalOf(components);
   const partial = { startedAt: 0, endedAt: 2000, wallSeconds: 2, cpuSeconds: 1, components, energy, carbon: carbonOf(energy, gridIntensity) };
-  return { ...partial, text: formatReport(partial) };
+  return { ...partial, text: formatReport(partial), short: formatShort(partial) };
 }
 
 describe('carbon', () => {
@@ -84,6 +84,8 @@ describe('figures keep their source', () => {
     const gpu = measuredEnergy('gpu', 90, 'nvidia-smi');
     expect(totalOf([cpu, gpu])).toEqual({ joules: 100, source: 'estimated' });
     expect(totalOf([gpu])).toEqual({ joules: 90, source: 'measured' });
+    expect(report([cpu, gpu]).short).toBe('≈100 J est. · ≈13.3 mg CO2e');
+    expect(report([gpu]).short).toBe('90 J · 12 mg CO2e');
     expect(report([cpu, gpu]).text).toBe('2 s · CPU 1 s · ≈100 J estimated (CPU ≈10 J estimated, GPU 90 J measured) · ≈13.3 mg CO2e at 480 g/kWh');
   });
 

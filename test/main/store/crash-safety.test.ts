@@ -63,7 +63,8 @@ describe('crash safety with real processes', () => {
     s.close();
     let total = 0;
     for (let round = 0; round < 20; round++) {
-      const lines = await runAndKill([file, 'labels'], 5 + Math.random() * 60);
+      // the random moment starts at the first acknowledged label, so every round really writes
+      const lines = await runAndKill([file, 'labels'], 5 + Math.random() * 60, 'ack ');
       const acks = lines.filter((l) => l.startsWith('ack ')).map((l) => l.split(' '));
       const store = Store.open(file);
       const get = store.db.prepare('SELECT sample_id, value FROM labels WHERE id = ?');
@@ -74,7 +75,7 @@ describe('crash safety with real processes', () => {
       store.close();
       total += acks.length;
     }
-    expect(total).toBeGreaterThan(20);
+    expect(total).toBeGreaterThanOrEqual(20);
   }, 120_000);
 
   it('an import killed midway leaves no half dataset behind after reopening', async () => {

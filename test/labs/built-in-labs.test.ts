@@ -1,0 +1,37 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { refreshManifest } from '../../main/packs/author';
+import { countCheckCells } from '../../main/packs/check-cells';
+import { openPackSource } from '../../main/packs/pack-source';
+import { verifyPack } from '../../main/packs/verify-pack';
+
+// Fast structural checks of every lab shipped in labs/; running them headless is `npm run labs:check`.
+const labsDir = join(__dirname, '..', '..', 'labs');
+const labs = readdirSync(labsDir).filter((d) => existsSync(join(labsDir, d, 'labpack.json')));
+
+describe('built-in labs', () => {
+  it('there is at least one lab in labs/', () => {
+    expect(labs.length).toBeGreaterThan(0);
+  });
+
+  for (const lab of labs) {
+    it(`${lab} passes pack validate: manifest valid and every SHA-256 up to date`, async () => {
+      const dir = join(labsDir, lab);
+      const r = await refreshManifest(dir, { dryRun: true });
+      expect({ added: r.added, removed: r.removed, updated: r.updated }).toEqual({ added: [], removed: [], updated: [] });
+      const pack = await verifyPack(await openPackSource(dir));
+      expect(pack.manifest.notebooks.length).toBeGreaterThan(0);
+    });
+
+    // lab 01 predates the lab rules (checks, plots); every lab from 02 on is held to them
+    if (!lab.startsWith('01-')) {
+      it(`${lab} has at least three check cells and an interactive plot`, () => {
+        const manifest = JSON.parse(readFileSync(join(labsDir, lab, 'labpack.json'), 'utf8')) as { notebooks: string[] };
+        const texts = manifest.notebooks.map((nb) => readFileSync(join(labsDir, lab, nb), 'utf8'));
+        expect(texts.reduce((n, t) => n + countCheckCells(t), 0)).toBeGreaterThanOrEqual(3);
+        expect(texts.some((t) => t.includes('lab.plot('))).toBe(true);
+      });
+    }
+  }
+});

@@ -1,0 +1,141 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resultText, startTestKernel, type TestKernel } from '../../helpers/kernel';
+
+/** Resolves when the cell `msgId` has printed `text` (so we know its loop is running). */
+function printed(k: TestKernel, msgId: string, text: string): Promise<void> {
+  return new Promise((resolve) => {
+    let seen = '';
+    const sub = k.manager.onOutput((e) => {
+      if (e.msgId === msgId && e.output.output_type === 'stream') {
+        seen += e.output.text;
+        if (seen.includes(text)) {
+          sub.dispose();
+          resolve();
+        }
+      }
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('interrupting a kernel', () => {
+  let k: TestKernel;
+  beforeAll(async () => {
+    k = await startTestKernel();
+  }, 60_000);
+  afterAll(() => k?.dispose());
+
+  it('interrupt stops a synchronous loop and keeps earlier variables', async () => {
+    await k.run('const before = 41; let spins = 0;');
+    const cell = k.start('console.log("looping"); while (true) { spins++; }');
+    await printed(k, cell.msgId, 'looping');
+    const outcome = await k.session.interrupt();
+    const run = await cell.done;
+    expect(outcome).toBe('terminated');
+    expect(run.reply.status).toBe('error');
+    expect(run.reply.ename).toBe('KeyboardInterrupt');
+    expect(resultText(await k.run('before + 1'))).toBe('42');
+    expect(resultText(await k.run('spins > 0'))).toBe('true');
+  });
+
+  it('interrupt stops an async loop, which does not go on in the background', async () => {
+    const cell = k.start('let ticks = 0; console.log("ticking"); for (;;) { await new Promise((r) => setTimeout(r, 10)); ticks++; }');
+    await printed(k, cell.msgId, 'ticking');
+    await sleep(100);
+    expect(await k.session.interrupt()).toBe('interrupted');
+    expect((await cell.done).reply.ename).toBe('KeyboardInterrupt');
+    const after = resultText(await k.run('ticks'));
+    await sleep(300);
+    expect(resultText(await k.run('ticks'))).toBe(after);
+  });
+
+  it('interrupt stops model.fit between batches, and the model can train again', async () => {
+    await k.run(
+      [
+        "import * as tf from '@tensorflow/tfjs';",
+        'const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [4] })] });',
+        "model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });",
+        'const xs = tf.randomNormal([64, 4]); const ys = tf.randomNormal([64, 1]);',
+        'let batches = 0;',
+      ].join('\n'),
+    );
+    const cell = k.start('console.log("training"); await model.fit(xs, ys, { epochs: 100000, batchSize: 8, callbacks: { onBatchEnd: async () => { batches++; } } });');
+    await printed(k, cell.msgId, 'training');
+    await sleep(300);
+    await k.session.interrupt();
+    expect((await cell.done).reply.ename).toBe('KeyboardInterrupt');
+    await sleep(50);
+    const stopped = resultText(await k.run('batches'));
+    await sleep(300);
+    expect(resultText(await k.run('batches'))).toBe(stopped);
+    const again = await k.run('(await model.fit(xs, ys, { epochs: 1, batchSize: 32 })).epoch.length');
+    expect(resultText(again)).toBe('1');
+  });
+
+  it('drops cells queued behind the interrupted one', async () => {
+    const cell = k.start('console.log("spinning"); while (true) {}');
+    const queued = k.start('"should not run"');
+    await printed(k, cell.msgId, 'spinning');
+    await k.session.interrupt();
+    expect((await cell.done).reply.ename).toBe('KeyboardInterrupt');
+    expect((await queued.done).reply.status).toBe('aborted');
+  });
+});
+
+describe.skipIf(process.platform === 'win32')('a kernel that ignores interrupts or dies', () => {
+  it('a cell stuck in native code is reported unresponsive, and restart gives a fresh kernel', async () => {
+    const k = await startTestKernel();
+    try {
+      await k.run('const mark = "old kernel";');
+      const cell = k.start("import { execSync } from 'node:child_process';\nconsole.log('blocking');\nexecSync('sleep 30');");
+      await printed(k, cell.msgId, 'blocking');
+      expect(await k.session.interrupt()).toBe('unresponsive');
+      expect(k.session.status().unresponsive).toBe(true);
+      expect(k.statuses.some((s) => s.unresponsive)).toBe(true);
+      const info = await k.session.restart();
+      expect(info.state).not.toBe('dead');
+      expect((await cell.done).reply.ename).toBe('KernelRestarted');
+      expect(resultText(await k.run('typeof mark'))).toBe("'undefined'");
+      expect(k.session.status().unresponsive).toBeUndefined();
+    } finally {
+      await k.dispose();
+    }
+  });
+
+  it('a kernel that calls process.exit is reported dead with the reason, and restart gives a fresh kernel', async () => {
+    const k = await startTestKernel();
+    try {
+      await k.run('const mark = 1;');
+      const run = await k.run('process.exit(3)');
+      expect(run.reply.status).toBe('error');
+      expect(run.reply.ename).toBe('KernelDied');
+      const error = run.outputs.find((o) => o.output_type === 'error');
+      expect(error).toBeDefined();
+      const status = k.session.status();
+      expect(status.state).toBe('dead');
+      expect(status.reason).toContain('code 3');
+      expect((await k.session.execute('1').done).status).toBe('aborted');
+      await k.session.restart();
+      expect(resultText(await k.run('typeof mark'))).toBe("'undefined'");
+    } finally {
+      await k.dispose();
+    }
+  });
+
+  it('a kernel that runs out of memory is reported as such', async () => {
+    const saved = process.env.NODE_OPTIONS;
+    process.env.NODE_OPTIONS = '--max-old-space-size=64';
+    let k: TestKernel | undefined;
+    try {
+      k = await startTestKernel();
+      const run = await k.run('const hog: number[][] = []; while (true) hog.push(new Array(1e5).fill(Math.random()));');
+      expect(run.reply.ename).toBe('KernelDied');
+      expect(k.session.status().reason).toMatch(/ran out of memory/);
+    } finally {
+      if (saved === undefined) delete process.env.NODE_OPTIONS;
+      else process.env.NODE_OPTIONS = saved;
+      await k?.dispose();
+    }
+  });
+});
