@@ -9,12 +9,6 @@ import { installKernelGate, kernelGateBuffer } from '../../../kernels/backends/k
  */
 const gate = new Int32Array(kernelGateBuffer);
 
-function interrupter(source: string): Worker {
-  return new Worker(`const { parentPort, workerData } = require('worker_threads');
-const gate = new Int32Array(workerData);
-${source}`, { eval: true, workerData: kernelGateBuffer });
-}
-
 beforeAll(async () => {
   await tf.setBackend('cpu');
   installKernelGate();
@@ -35,35 +29,49 @@ describe('kernel gate', () => {
   });
 
   it('holds back a kernel while an interrupt has the gate closed', async () => {
-    const w = interrupter(`Atomics.store(gate, 0, -1); parentPort.postMessage('closed');
-setTimeout(() => { Atomics.store(gate, 0, 0); Atomics.notify(gate, 0); }, 300);`);
+    const reopened = new Int32Array(new SharedArrayBuffer(4));
+    const w = new Worker(`const { parentPort, workerData } = require('worker_threads');
+const gate = new Int32Array(workerData.gate);
+const reopened = new Int32Array(workerData.reopened);
+Atomics.store(gate, 0, -1);
+parentPort.postMessage('closed');
+setTimeout(() => { Atomics.store(reopened, 0, 1); Atomics.store(gate, 0, 0); Atomics.notify(gate, 0); }, 200);`,
+    { eval: true, workerData: { gate: kernelGateBuffer, reopened: reopened.buffer } });
     await new Promise((r) => w.once('message', r));
-    const t0 = performance.now();
     const y = tf.add(tf.scalar(2), 3);
-    expect(performance.now() - t0).toBeGreaterThan(250);
+    // the kernel could only run once the interrupter had reopened the gate
+    expect(Atomics.load(reopened, 0)).toBe(1);
     expect(y.dataSync()[0]).toBe(5);
     await w.terminate();
   });
 
   it('lets an interrupt in only once the running kernel is done', async () => {
-    const w = interrupter(`parentPort.on('message', () => {
-  const t0 = Date.now();
+    // flags[0]: the interrupter is asking for the gate; flags[1]: the kernel has finished its work
+    const flags = new Int32Array(new SharedArrayBuffer(8));
+    const w = new Worker(`const { parentPort, workerData } = require('worker_threads');
+const gate = new Int32Array(workerData.gate);
+const flags = new Int32Array(workerData.flags);
+parentPort.on('message', () => {
+  Atomics.store(flags, 0, 1);
+  Atomics.notify(flags, 0);
   while (Atomics.compareExchange(gate, 0, 0, -1) !== 0) Atomics.wait(gate, 0, 1, 1);
-  const waited = Date.now() - t0;
+  const kernelDone = Atomics.load(flags, 1);
   Atomics.store(gate, 0, 0);
-  parentPort.postMessage(waited);
+  parentPort.postMessage(kernelDone);
 });
-parentPort.postMessage('ready');`);
+parentPort.postMessage('ready');`, { eval: true, workerData: { gate: kernelGateBuffer, flags: flags.buffer } });
     await new Promise((r) => w.once('message', r));
-    const waited = new Promise<number>((r) => w.once('message', r));
-    // a kernel that takes 300 ms on the main thread while the interrupter asks for the gate
+    const kernelDoneWhenLetIn = new Promise<number>((r) => w.once('message', r));
     tf.tidy(() => tf.customGrad(((a: tf.Tensor) => {
+      // inside the kernel: wait until the interrupter is asking, then keep working a while
       w.postMessage('interrupt');
-      const until = Date.now() + 300;
+      Atomics.wait(flags, 0, 0, 10_000);
+      const until = Date.now() + 100;
       while (Date.now() < until) { /* busy inside the kernel */ }
+      Atomics.store(flags, 1, 1);
       return { value: tf.neg(a), gradFunc: (dy: tf.Tensor) => dy };
     }) as Parameters<typeof tf.customGrad>[0])(tf.scalar(1)));
-    expect(await waited).toBeGreaterThan(200);
+    expect(await kernelDoneWhenLetIn).toBe(1);
     await w.terminate();
   });
 });
