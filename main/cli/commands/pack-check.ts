@@ -1,18 +1,25 @@
+import { resolve } from 'node:path';
+import { checkPack, formatCheckReport } from '../../packs/check-pack';
+import { runNotebook } from '../../kernels/notebook-runner';
+import { UsageError } from '../command';
 import type { PackSubcommand } from './pack';
 import { parsePackArgs } from './pack-args';
 
-/**
- * Runs every notebook of a pack headless and reports its checks. The headless runner belongs to
- * the kernel (branch kernel, `mlsys-lab run`); until it lands this says so and fails, so an
- * instructor's CI never mistakes "not run" for "passed".
- */
+/** Runs every notebook of a pack headless with the kernel's runner and reports its checks. */
 export const packCheck: PackSubcommand = {
   name: 'check',
-  usage: 'check PACK',
-  summary: "Run every notebook headless with the kernel runner and report its 'check' cells; non-zero on a failure",
+  usage: 'check PACK [--timeout SECONDS] [--backend NAME]',
+  summary: "Run every notebook headless with the kernel runner and report its 'check' cells; non-zero on an error or a failed check",
   async run(argv) {
-    parsePackArgs(argv, this.usage, {}, { min: 1, max: 1 });
-    console.error('pack check needs the headless kernel runner, which this build does not have yet.');
-    return 1;
+    const { values, positionals } = parsePackArgs(argv, this.usage, { timeout: { type: 'string' }, backend: { type: 'string' } }, { min: 1, max: 1 });
+    const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
+    if (timeout !== undefined && !(timeout > 0)) throw new UsageError(`--timeout must be a number of seconds > 0, got ${JSON.stringify(values.timeout)}`);
+    if (values.backend) process.env.MLSYS_LAB_BACKEND = values.backend;
+    const report = await checkPack(resolve(positionals[0]), (path, options) => runNotebook(path, options), {
+      cellTimeoutMs: timeout && timeout * 1000,
+      onNotebook: (path) => console.error(`ran ${path}`),
+    });
+    for (const line of formatCheckReport(report)) console.log(line);
+    return report.ok ? 0 : 1;
   },
 };
