@@ -2,15 +2,14 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { packCommand } from '../../../main/cli/commands/pack';
-import { tempDir, writePackFolder } from './fixtures';
+import { captureConsole, tempDir, writePackFolder } from './fixtures';
 
 let root: string;
 let out: string[];
 beforeEach(() => {
   root = tempDir();
   out = [];
-  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+  captureConsole(out);
 });
 afterEach(() => {
   vi.restoreAllMocks();
