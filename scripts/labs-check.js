@@ -26,10 +26,13 @@ for (const lab of labs) {
   const r = spawnSync(process.execPath, [join(root, 'bin', 'mlsys-lab.js'), 'pack', 'check', join('labs', lab), '--backend', 'wasm', '--timeout', '120'], { cwd: root, encoding: 'utf8' });
   const secs = (performance.now() - start) / 1000;
   const out = `${r.stdout ?? ''}${r.stderr ?? ''}`;
-  const m = /checks (\d+)\/(\d+) passed/.exec(out.split('\n').filter((l) => l.includes('checks')).pop() ?? '');
+  // one line per notebook: "...: N/M cells, E error(s), checks P/T passed, ..."
+  const perNotebook = [...out.matchAll(/checks (\d+)\/(\d+) passed/g)];
+  const passed = perNotebook.reduce((n, m) => n + Number(m[1]), 0);
+  const total = perNotebook.reduce((n, m) => n + Number(m[2]), 0);
   const ok = r.status === 0;
-  rows.push({ lab, ok, checks: m ? `${m[1]}/${m[2]}` : '-', secs });
-  console.log(`${ok ? 'PASS' : 'FAIL'} ${lab}: checks ${m ? `${m[1]}/${m[2]}` : 'none counted'}, ${secs.toFixed(1)} s`);
+  rows.push({ lab, ok, checks: total ? `${passed}/${total}` : '-', secs });
+  console.log(`${ok ? 'PASS' : 'FAIL'} ${lab}: checks ${total ? `${passed}/${total} passed` : 'none counted'}, ${secs.toFixed(1)} s`);
   if (!ok) console.log(out.replace(/^/gm, '    '));
 }
 const failed = rows.filter((r) => !r.ok);
