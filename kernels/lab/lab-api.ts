@@ -5,6 +5,7 @@
  * `lab.request`, the seam through which cells ask main for data (datasets, queues, progress).
  */
 import { MIME, type CheckResult, type ContentOf, type MimeBundle } from '../protocol';
+import type { LabEnergyApi } from '../energy/kernel-energy';
 import { toJsonValue, toMimeBundle } from '../runtime/rich-display';
 
 /** What the kernel gives the lab API: outputs are tagged with the cell that is running. */
@@ -12,6 +13,8 @@ export interface LabHost {
   publish<T extends 'display_data' | 'update_display_data' | 'clear_output'>(type: T, content: ContentOf<T>): void;
   request(method: string, args: unknown[]): Promise<unknown>;
   newDisplayId(): string;
+  /** Energy accounting (kernels/energy); absent where the kernel runs without a meter. */
+  energy?: LabEnergyApi;
 }
 
 export interface DisplayOptions {
@@ -75,6 +78,8 @@ export interface LabApi {
   check(name: string, condition: unknown, detail?: string): void;
   /** Asks main for something (`lab.request('datasets.read', 'mnist')`). */
   request<T = unknown>(method: string, ...args: unknown[]): Promise<T>;
+  /** What a block of code costs: `await lab.energy.measure(async () => ...)`, totals, sources. */
+  readonly energy: LabEnergyApi;
 }
 
 const REDRAW_MS = 100;
@@ -206,5 +211,9 @@ export function createLabApi(host: LabHost): LabApi {
       host.publish('display_data', { data: { [MIME.check]: result, 'text/plain': text }, metadata: { 'mlsys-lab': { check: result } } });
     },
     request: (method, ...args) => host.request(method, args) as Promise<never>,
+    get energy(): LabEnergyApi {
+      if (!host.energy) throw new Error('Energy accounting is not available in this kernel (it was started without an energy meter).');
+      return host.energy;
+    },
   };
 }
