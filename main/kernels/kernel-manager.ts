@@ -150,7 +150,9 @@ export class KernelManager {
 
   private kernelEnv(notebook: string): Record<string, string | undefined> {
     // a pack's notebook lives in notebooks/<pack id>/, so its folder names the lab its cells count towards
-    const env: Record<string, string | undefined> = { ...process.env, MLSYS_LAB_VERSION: appVersion(), MLSYS_LAB_LAB_ID: basename(dirname(notebook)) };
+    const env: Record<string, string | undefined> = { ...process.env, MLSYS_LAB_VERSION: appVersion() };
+    const folder = basename(dirname(notebook));
+    if (folder && folder !== '.' && folder !== '/') env.MLSYS_LAB_LAB_ID = folder;
     const energy = this.options.energy?.();
     if (energy) {
       env.MLSYS_LAB_GRID_INTENSITY = String(energy.gridIntensity);
