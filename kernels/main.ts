@@ -6,6 +6,8 @@
  *   MLSYS_LAB_KERNEL_CONTROL  where the watchdog listens for interrupts (Unix socket / Windows pipe)
  *   MLSYS_LAB_KERNEL_TOKEN    the secret main presents on that socket
  *   MLSYS_LAB_BACKEND         optional: force a TensorFlow.js backend
+ *   MLSYS_LAB_GRID_INTENSITY, MLSYS_LAB_CPU_WATTS_PER_CORE, MLSYS_LAB_LAB_ID  energy settings
+ *                             and the lab whose totals the cells add to (kernels/energy)
  *
  * TensorFlow.js loads in the background after the kernel has said hello, so the first reply is
  * not held up by it; a cell waits for it only if it arrives before it is ready.
@@ -13,6 +15,8 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { KernelEnergy } from './energy/kernel-energy';
+import { registerCellMeter } from './runtime/cell-meters';
 import { connectToParent } from './runtime/channel';
 import { Kernel } from './runtime/kernel';
 import type { WatchdogData } from './watchdog';
@@ -27,7 +31,17 @@ if (!address || !token) {
 const channel = connectToParent();
 channel.onDisconnect(() => process.exit(0));
 
+// every cell is measured: time, energy (measured or estimated, kernels/energy) and carbon
+const energy = KernelEnergy.fromEnv(process.env, (m) => process.stderr.write(`[mlsys-lab kernel] ${m}\n`));
+registerCellMeter({
+  start() {
+    const span = energy.startCell();
+    return () => energy.finishCell(span);
+  },
+});
+
 const kernel = new Kernel({
+  energy,
   channel,
   controlAddress: address,
   version: process.env.MLSYS_LAB_VERSION ?? '0',

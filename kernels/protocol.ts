@@ -25,6 +25,8 @@
 // nbformat outputs (nbformat 4.5 schema, "output" definitions)
 
 /** MIME type -> data. Text types may be a string or (as in saved files) an array of lines. */
+import type { EnergyReport } from './energy/types';
+
 export type MimeBundle = Record<string, unknown>;
 
 export interface StreamOutput {
@@ -156,8 +158,11 @@ export interface ExecutionMetrics {
   cpu_ms: number;
   /** tf.memory() after the cell; null while TensorFlow.js has not loaded. */
   memory: TensorMemory | null;
-  /** Figures added by cell meters (the energy meter registers one); absent when none is registered. */
-  energy?: Record<string, number>;
+  /**
+   * What the cell cost (kernels/energy): energy by component, each measured or estimated, carbon,
+   * and the texts a footer shows; absent when no energy meter is registered.
+   */
+  energy?: EnergyReport;
 }
 
 export interface ExecuteReplyContent {

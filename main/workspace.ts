@@ -125,7 +125,13 @@ export function createWorkspace(options: WorkspaceOptions): Workspace {
   for (const [method, handler] of Object.entries(createLabDataHandlers(datasets))) {
     labRequests.register(method, (args) => (handler as (...a: unknown[]) => unknown)(...args));
   }
-  const kernels = new KernelManager({ launcher: options.kernelLauncher, backend: () => settings.snapshot()['kernel.backend'], labRequests, log });
+  const kernels = new KernelManager({
+    launcher: options.kernelLauncher,
+    backend: () => settings.snapshot()['kernel.backend'],
+    energy: () => ({ gridIntensity: settings.snapshot()['energy.gridIntensity'], cpuWattsPerCore: settings.snapshot()['energy.cpuWattsPerCore'] }),
+    labRequests,
+    log,
+  });
   registerKernels(dispatcher, kernels);
 
   const notebooks = new NotebookService({

@@ -5,6 +5,7 @@
  * `lab.request`, the seam through which cells ask main for data (datasets, queues, progress).
  */
 import { MIME, type CheckResult, type ContentOf, type MimeBundle } from '../protocol';
+import type { LabEnergyApi } from '../energy/kernel-energy';
 import { toJsonValue, toMimeBundle } from '../runtime/rich-display';
 import { createDatasetsLabApi, type DatasetsLabApi, type LabelsLabApi } from './datasets';
 
@@ -15,6 +16,8 @@ export interface LabHost {
   newDisplayId(): string;
   /** TensorFlow.js with its backend loaded (lab.datasets.load makes tensors). */
   loadTf?(): Promise<typeof import('@tensorflow/tfjs')>;
+  /** Energy accounting (kernels/energy); absent where the kernel runs without a meter. */
+  energy?: LabEnergyApi;
 }
 
 export interface DisplayOptions {
@@ -82,6 +85,8 @@ export interface LabApi {
   datasets: DatasetsLabApi;
   /** The label log: append a label (recorded as coming from a cell), read a sample's history. */
   labels: LabelsLabApi;
+  /** What a block of code costs: `await lab.energy.measure(async () => ...)`, totals, sources. */
+  readonly energy: LabEnergyApi;
 }
 
 const REDRAW_MS = 100;
@@ -214,5 +219,9 @@ export function createLabApi(host: LabHost): LabApi {
     },
     request: (method, ...args) => host.request(method, args) as Promise<never>,
     ...createDatasetsLabApi(host.loadTf ?? (() => import('@tensorflow/tfjs')), (method, args) => host.request(method, args)),
+    get energy(): LabEnergyApi {
+      if (!host.energy) throw new Error('Energy accounting is not available in this kernel (it was started without an energy meter).');
+      return host.energy;
+    },
   };
 }

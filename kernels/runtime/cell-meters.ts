@@ -1,24 +1,33 @@
 /**
- * The hook through which cell meters (the energy meter in kernels/energy/) add figures to each
- * execute_reply. A meter starts when a cell starts and returns its figures when the cell ends;
- * the kernel puts the merged figures in `metrics.energy`.
+ * The hook through which the energy meter (kernels/energy/) measures each cell: it starts when
+ * a cell starts, and its report, which may take an event-loop turn to complete (GPU samples
+ * queued while the cell blocked the thread), goes into execute_reply's `metrics.energy`.
  */
+import type { EnergyReport } from '../energy/types';
+
 export interface CellMeter {
-  /** Called as a cell starts; the returned function is called as it ends and gives the figures. */
-  start(): () => Record<string, number>;
+  /** Called as a cell starts; the returned function is called as it ends and gives the report. */
+  start(): () => Promise<EnergyReport>;
 }
 
-const meters = new Set<CellMeter>();
+let registered: CellMeter | undefined;
 
-/** Registers a meter for every later cell; returns a function that removes it. */
+/** Registers the meter for every later cell; returns a function that removes it. */
 export function registerCellMeter(meter: CellMeter): () => void {
-  meters.add(meter);
-  return () => meters.delete(meter);
+  registered = meter;
+  return () => {
+    if (registered === meter) registered = undefined;
+  };
 }
 
-/** Starts every meter; the returned function stops them and merges their figures (undefined without meters). */
-export function runCellMeters(): () => Record<string, number> | undefined {
-  if (meters.size === 0) return () => undefined;
-  const stops = [...meters].map((m) => m.start());
-  return () => Object.assign({}, ...stops.map((stop) => stop()));
+/** Starts the meter; the returned function stops it (undefined without a meter, or when it fails). */
+export function runCellMeters(): () => Promise<EnergyReport | undefined> {
+  const stop = registered?.start();
+  return async () => {
+    try {
+      return await stop?.();
+    } catch {
+      return undefined; // a meter must never fail a cell
+    }
+  };
 }

@@ -24,6 +24,8 @@ import {
   type Message,
   type TensorMemory,
 } from '../protocol';
+import type { KernelEnergy } from '../energy/kernel-energy';
+import type { EnergyReport } from '../energy/types';
 import type { Channel } from './channel';
 import { createCellImporter, defaultOf, namedExport } from './cell-imports';
 import { compileCell, RUNTIME } from './compile-cell';
@@ -46,6 +48,8 @@ export interface KernelOptions {
   version: string;
   /** Loads TensorFlow.js and the backend; runs in the background from the start. */
   loadBackend: () => Promise<{ tf: Tf; report: BackendReport }>;
+  /** Energy accounting: measures every cell (execute_reply metrics.energy) and backs lab.energy. */
+  energy?: KernelEnergy;
 }
 
 interface Execution {
@@ -57,7 +61,7 @@ interface Execution {
   finished: boolean;
   t0: number;
   cpu0: NodeJS.CpuUsage;
-  stopMeters?: () => Record<string, number> | undefined;
+  stopMeters?: () => Promise<EnergyReport | undefined>;
 }
 
 export class Kernel {
@@ -87,6 +91,7 @@ export class Kernel {
         if (!this.tf) throw new Error(`TensorFlow.js did not load: ${this.backendError ?? 'unknown error'}`);
         return this.tf;
       },
+      energy: options.energy?.labApi(),
     });
     const importForCell = createCellImporter({ 'mlsys-lab': { lab: this.lab, default: this.lab } }, (specifier) =>
       specifier.startsWith('@tensorflow/') ? this.ensureBackend() : undefined,
@@ -282,18 +287,27 @@ export class Kernel {
     exec.finished = true;
     this.streams.flush();
     const id = exec.msg.header.msg_id;
-    const reply: ExecuteReplyContent = { status: 'ok', execution_count: exec.count, metrics: this.metrics(exec) };
+    const metrics = this.metrics(exec);
+    const reply: ExecuteReplyContent = { status: 'ok', execution_count: exec.count, metrics };
     if (err !== undefined) {
       const content = errorContent(err, this.cells, label, exec.msg.content.code);
       this.send('error', content, id);
       Object.assign(reply, { status: 'error', ...content });
     }
-    this.send('execute_reply', reply, id);
-    this.send('status', { execution_state: 'idle' }, id);
-    this.current = undefined;
-    setCurrentExecution(undefined);
-    this.next();
-    if (!this.current) this.loadBackendWhenIdle();
+    // The energy report may need one event-loop turn (GPU samples that queued while the cell
+    // blocked this thread); the reply, and the next cell, wait for it.
+    const energy = exec.stopMeters?.() ?? Promise.resolve(undefined);
+    void energy.then((report) => {
+      if (report) metrics.energy = report;
+      this.streams.flush();
+      this.send('execute_reply', reply, id);
+      this.send('status', { execution_state: 'idle' }, id);
+      if (this.current === exec) {
+        this.current = undefined;
+        setCurrentExecution(undefined);
+      }
+      this.next();
+    });
   }
 
   private metrics(exec: Execution): NonNullable<ExecuteReplyContent['metrics']> {
@@ -303,10 +317,7 @@ export class Kernel {
       const m = this.tf.memory();
       memory = { numTensors: m.numTensors, numBytes: m.numBytes, numDataBuffers: m.numDataBuffers };
     }
-    const metrics: NonNullable<ExecuteReplyContent['metrics']> = { wall_ms: performance.now() - exec.t0, cpu_ms: (cpu.user + cpu.system) / 1000, memory };
-    const energy = exec.stopMeters?.();
-    if (energy) metrics.energy = energy;
-    return metrics;
+    return { wall_ms: performance.now() - exec.t0, cpu_ms: (cpu.user + cpu.system) / 1000, memory };
   }
 
   /**

@@ -12,7 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Disposable } from '../api/common';
 import type { KernelStatus, KernelOutputEvent, KernelReplyEvent, StartKernelOptions } from '../api/kernels';
 import { ApiError } from '../rpc/errors';
@@ -28,6 +28,8 @@ export interface KernelManagerOptions {
   entry?: string;
   /** The `kernel.backend` setting ('auto' or a backend name), read at each (re)start. */
   backend?: () => string;
+  /** The `energy.*` settings, read at each (re)start. */
+  energy?: () => { gridIntensity: number; cpuWattsPerCore: number | null };
   labRequests?: LabRequestRouter;
   log?: (message: string) => void;
 }
@@ -100,7 +102,7 @@ export class KernelManager {
       cwd,
       entry,
       launcher: this.options.launcher ?? nodeKernelLauncher,
-      env: () => this.kernelEnv(),
+      env: () => this.kernelEnv(options.notebook),
       labRequests: this.options.labRequests,
       log: this.log,
       onStatus: (info) => this.status.fire(info, this.log),
@@ -146,8 +148,16 @@ export class KernelManager {
     await Promise.all(all.map((s) => s.dispose()));
   }
 
-  private kernelEnv(): Record<string, string | undefined> {
+  private kernelEnv(notebook: string): Record<string, string | undefined> {
+    // a pack's notebook lives in notebooks/<pack id>/, so its folder names the lab its cells count towards
     const env: Record<string, string | undefined> = { ...process.env, MLSYS_LAB_VERSION: appVersion() };
+    const folder = basename(dirname(notebook));
+    if (folder && folder !== '.' && folder !== '/') env.MLSYS_LAB_LAB_ID = folder;
+    const energy = this.options.energy?.();
+    if (energy) {
+      env.MLSYS_LAB_GRID_INTENSITY = String(energy.gridIntensity);
+      env.MLSYS_LAB_CPU_WATTS_PER_CORE = energy.cpuWattsPerCore === null ? '' : String(energy.cpuWattsPerCore);
+    }
     // the environment variable wins over the setting, as the settings document says
     const setting = this.options.backend?.();
     if (!process.env.MLSYS_LAB_BACKEND && setting && setting !== 'auto') env.MLSYS_LAB_BACKEND = setting;
