@@ -33,9 +33,9 @@ interface EnergyReportLike {
 export interface ManagedReply {
   status: 'ok' | 'error' | 'aborted';
   execution_count: number | null;
-  /** execute_reply metadata; the energy meter's report is under `energy` (ENERGY_METADATA_KEY). */
-  metadata?: { energy?: EnergyReportLike };
-  metrics?: { wall_ms: number; cpu_ms?: number; memory: { numTensors: number; numBytes: number } | null; energy?: Record<string, number> };
+  metadata?: Record<string, unknown>;
+  /** The kernel's figures for the run; the energy meter's report is `energy`. */
+  metrics?: { wall_ms: number; cpu_ms?: number; memory: { numTensors: number; numBytes: number } | null; energy?: EnergyReportLike };
 }
 
 type ManagedOutput =
@@ -114,7 +114,7 @@ export function kernelFactory(manager: KernelManagerPort, workspaceDir: string):
                 wallMs: m.wall_ms,
                 backend,
                 tensorsLeaked: tensors !== undefined && tensorsBefore !== undefined ? Math.max(0, tensors - tensorsBefore) : undefined,
-                energy: runEnergy(reply.metadata?.energy),
+                energy: runEnergy(reply.metrics?.energy),
               }
             : undefined;
           if (tensors !== undefined) tensorsBefore = tensors;
