@@ -3,15 +3,13 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openCommand } from '../../../main/cli/commands/open';
 import { packCommand } from '../../../main/cli/commands/pack';
-import { sha256, tempDir } from './fixtures';
+import { captureConsole, sha256, tempDir } from './fixtures';
 
 let root: string;
 let out: string[];
 beforeEach(() => {
   root = tempDir();
-  out = [];
-  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+  out = captureConsole();
 });
 afterEach(() => {
   vi.restoreAllMocks();

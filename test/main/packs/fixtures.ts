@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { crc32, deflateRawSync } from 'node:zlib';
+import { vi } from 'vitest';
 
 export const sha256 = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
 
@@ -158,4 +159,12 @@ export function packZip(spec: PackSpec = {}, tweak: (entries: RawEntry[]) => Raw
   const { manifest, files } = manifestFor(spec);
   const entries: RawEntry[] = [{ name: 'labpack.json', data: JSON.stringify(manifest, null, 2) }, ...Object.entries(files).map(([name, data]) => ({ name, data }))];
   return rawZip(tweak(entries));
+}
+
+/** Collects what the CLI prints (console.log and console.error) instead of printing it; vi.restoreAllMocks() undoes it. */
+export function captureConsole(): string[] {
+  const out: string[] = [];
+  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+  return out;
 }
