@@ -20,26 +20,7 @@ import type { SettingsApi } from './api/settings';
 export type * from './api/app';
 export type * from './api/library';
 export type * from './api/notebooks';
-// The notebook group's nbformat types (outputs, KernelInfo, VariableInfo as the notebook view
-// sees them) keep the plain names; the kernel's own views of them are exported under Kernel*.
-export type {
-  KernelsApi,
-  KernelState,
-  KernelOutput,
-  KernelOutputEvent,
-  KernelReplyEvent,
-  ExecuteOptions,
-  StartKernelOptions,
-  CompletionResult,
-  NbOutput,
-  ExecuteReplyContent,
-  ExecutionMetrics,
-  TensorMemory,
-  BackendReport,
-  CheckResult,
-  KernelInfo as KernelSessionInfo,
-  VariableInfo as KernelVariableInfo,
-} from './api/kernels';
+export type * from './api/kernels';
 export type * from './api/datasets';
 export type * from './api/queues';
 export type * from './api/packs';

@@ -13,6 +13,7 @@ import { LibraryService } from './library/library-service';
 import { NotebookService, registerNotebooks } from './notebooks';
 import { createPacksService, registerPacks } from './packs/register';
 import type { PacksService } from './packs/packs-service';
+import { packDatasetImporter, storeProgressSource } from './packs/store-adapters';
 import { appVersion } from './paths';
 import { QueueService, registerQueues } from './queues';
 import { Dispatcher } from './rpc/dispatcher';
@@ -92,6 +93,9 @@ export function createWorkspace(options: WorkspaceOptions): Workspace {
     log,
     onDidChange: () => dispatcher.emit('library', 'onDidChange', undefined),
     onDidImport: (result) => dispatcher.emit('packs', 'onDidImport', result),
+    // `datasets` is built below; these run only on calls, after the workspace is complete
+    importDatasets: (dir, manifest, previous) => packDatasetImporter(datasets)(dir, manifest, previous),
+    progress: storeProgressSource(() => datasets.store.runs),
   });
   registerPacks(dispatcher, packs);
 

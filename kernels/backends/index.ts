@@ -8,9 +8,9 @@
  * the wasm thread count, 1 for the single-threaded build.
  */
 import { createRequire } from 'node:module';
-import os from 'node:os';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { installKernelGate } from './kernel-gate';
 import { registerWasmKernels } from './wasm-kernels';
 import { installPthreadWorker, withLogicalCores } from './wasm-threads';
 
@@ -40,12 +40,21 @@ export interface BackendInfo {
 export interface InitBackendOptions {
   /** One of BACKEND_ORDER, or 'auto'; default MLSYS_LAB_BACKEND, else the first that loads. */
   force?: string;
-  /** wasm threads; default MLSYS_LAB_WASM_THREADS, else the machine's cores (at most 8). */
+  /** wasm threads; default MLSYS_LAB_WASM_THREADS, else 1 (see DEFAULT_WASM_THREADS). */
   threads?: number;
 }
 
 /** The wasm build's thread pool is 8 workers (PTHREAD_POOL_SIZE), so more threads cannot start. */
 const MAX_WASM_THREADS = 8;
+/**
+ * Threads are opt-in. Every XNNPACK kernel then ends in a barrier that waits for each thread to be
+ * scheduled: the labs' many small kernels get slower, and on a busy machine (here: 2 cores, load
+ * 20) even large ones do; measured in `npm run bench -- kernel` (the two_threads fields).
+ */
+const DEFAULT_WASM_THREADS = 1;
+
+export { kernelGateBuffer } from './kernel-gate';
+export { interruptBetweenKernels } from './interrupt-between-kernels';
 
 // not named `require`: electron-vite injects its own `require` shim into ES chunks that use require()
 const requireHere = createRequire(import.meta.url);
@@ -61,7 +70,7 @@ function packageVersion(name: string): string {
 /** The wasm thread count asked for, validated. */
 export function wantedWasmThreads(option: number | undefined): number {
   const raw = option ?? process.env.MLSYS_LAB_WASM_THREADS;
-  if (raw === undefined || raw === '') return Math.min(os.availableParallelism(), MAX_WASM_THREADS);
+  if (raw === undefined || raw === '') return DEFAULT_WASM_THREADS;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1 || n > MAX_WASM_THREADS) {
     throw new RangeError(`Invalid wasm thread count ${JSON.stringify(raw)} (MLSYS_LAB_WASM_THREADS or the threads option): use an integer from 1 to ${MAX_WASM_THREADS}`);
@@ -111,6 +120,8 @@ async function loadWasm(threads: number): Promise<Loaded> {
     await start(1);
   }
   const actual = wasm.getThreadsCount();
+  // an interrupt that lands inside a multi-threaded kernel hangs the next one: see kernel-gate.ts
+  if (actual > 1) installKernelGate();
   // pthreads ref their worker while they run, and XNNPACK's run for good: without unref an idle
   // kernel process could never exit on its own
   const module = (tf.backend() as unknown as { wasm: { PThread?: { runningWorkers: { unref(): void }[] } } }).wasm;

@@ -50,6 +50,29 @@ export class KernelEnergy {
     return new KernelEnergy(await EnergyMeter.create(options), keys);
   }
 
+  /** Synchronous, for a kernel's start-up: nvidia-smi is probed in the background. */
+  static open(keys: { session: string; lab?: string }, options: EnergyMeterOptions = {}): KernelEnergy {
+    return new KernelEnergy(EnergyMeter.open(options), keys);
+  }
+
+  /**
+   * Settings and keys from the environment main starts the kernel with: MLSYS_LAB_GRID_INTENSITY,
+   * MLSYS_LAB_CPU_WATTS_PER_CORE (empty for the table), MLSYS_LAB_LAB_ID. A malformed value is
+   * reported through `log` and the default kept, so energy accounting never stops a kernel.
+   */
+  static fromEnv(env: NodeJS.ProcessEnv, log: (message: string) => void = () => {}): KernelEnergy {
+    const k = KernelEnergy.open({ session: `kernel-${process.pid}-${Date.now()}`, lab: env.MLSYS_LAB_LAB_ID || undefined });
+    const settings: Partial<EnergySettings> = {};
+    if (env.MLSYS_LAB_GRID_INTENSITY) settings.gridIntensity = Number(env.MLSYS_LAB_GRID_INTENSITY);
+    if (env.MLSYS_LAB_CPU_WATTS_PER_CORE) settings.cpuWattsPerCore = Number(env.MLSYS_LAB_CPU_WATTS_PER_CORE);
+    try {
+      k.configure(settings);
+    } catch (err) {
+      log(`energy settings ignored: ${(err as Error).message}`);
+    }
+    return k;
+  }
+
   /** The lab the notebook belongs to can be learnt after the kernel starts. */
   setLab(lab: string | undefined): void {
     this.keys = { ...this.keys, lab };

@@ -94,9 +94,16 @@ export class EnergyMeter {
    * Finds what can be measured here. RAPL is checked at once; nvidia-smi is probed in the
    * background (it can take a second, or hang with a wedged driver), so a kernel starts without
    * waiting for it: spans started before the GPU sampler runs have no GPU figure. Await
-   * `gpuReady` (or pass `waitForGpu`) to be sure the probe is done.
+   * `gpuReady` to be sure the probe is done, or pass `waitForGpu` to wait for the first samples.
    */
   static async create(options: EnergyMeterOptions & { waitForGpu?: boolean } = {}): Promise<EnergyMeter> {
+    const meter = EnergyMeter.open(options);
+    if (options.waitForGpu) await meter.gpuSampling();
+    return meter;
+  }
+
+  /** Like `create`, synchronously: the GPU probe runs in the background (see `gpuReady`). */
+  static open(options: EnergyMeterOptions = {}): EnergyMeter {
     const root = options.powercapRoot === undefined ? (process.env.MLSYS_LAB_POWERCAP_ROOT ?? DEFAULT_POWERCAP_ROOT) : options.powercapRoot;
     let rapl: RaplCounter | undefined;
     let raplUnavailable: string | undefined;
@@ -106,9 +113,13 @@ export class EnergyMeter {
       if (opened.ok) rapl = opened.counter;
       else raplUnavailable = opened.reason;
     }
-    const meter = new EnergyMeter(rapl, raplUnavailable, options);
-    if (options.waitForGpu) await meter.gpuReady;
-    return meter;
+    return new EnergyMeter(rapl, raplUnavailable, options);
+  }
+
+  /** Settles once the probe is done and, where a GPU is sampled, its first samples have arrived (or `timeoutMs` passed). */
+  async gpuSampling(timeoutMs = 10_000): Promise<void> {
+    await this.gpuReady;
+    await this.gpu?.whenCovered(Date.now(), timeoutMs);
   }
 
   private async attachGpu(): Promise<void> {
@@ -209,15 +220,28 @@ export class EnergyMeter {
     const cpuSeconds = Math.max(0, (end.cpuUs - start.cpuUs) / 1e6);
     const components: ComponentEnergy[] = [this.cpuComponent(start, end, cpuSeconds)];
     if (this.gpu && start.gpu) {
-      await this.gpu.whenCovered(end.wallMs, 3 * this.gpu.intervalMs + 500);
+      await this.settleGpu(end.wallMs);
       const g = this.gpu.energyBetween(start.wallMs, end.wallMs);
-      components.push(measuredEnergy('gpu', g.joules, `${this.gpu.describe()}, ${g.samples} samples`, { warnings: g.warnings }));
+      // no sample at all yet (sampling just started): the GPU is left out rather than shown as 0 J
+      if (g.gpusCounted > 0) components.push(measuredEnergy('gpu', g.joules, `${this.gpu.describe()}, ${g.samples} samples`, { warnings: g.warnings }));
       this.pinGpuSamples();
     }
     const energy = totalOf(components);
     const carbon = carbonOf(energy, this.settings.gridIntensity);
     const report = { startedAt: start.wallMs, endedAt: end.wallMs, wallSeconds, cpuSeconds, components, energy, carbon };
     return { ...report, text: formatReport(report), short: formatShort(report) };
+  }
+
+  /**
+   * Lets samples that queued in the pipe (while a synchronous cell blocked the event loop) be
+   * read: one turn of the event loop reads them. Only if they are still stale, as when
+   * nvidia-smi itself fell behind, wait up to two intervals for a sample past the end; otherwise
+   * the last sample's power is extrapolated over the rest, which costs no latency per cell.
+   */
+  private async settleGpu(endMs: number): Promise<void> {
+    const gpu = this.gpu!;
+    await new Promise((resolve) => setImmediate(resolve));
+    if (endMs - gpu.lastSampleTime > 1.5 * gpu.intervalMs) await gpu.whenCovered(endMs, 2 * gpu.intervalMs);
   }
 
   private pinGpuSamples(): void {

@@ -151,6 +151,8 @@ export class PowerTrack {
 
 export interface GpuEnergy {
   joules: number;
+  /** How many GPUs had samples to integrate; 0 means nothing is known yet. */
+  gpusCounted: number;
   samples: number;
   warnings: string[];
 }
@@ -233,6 +235,11 @@ export class NvidiaPowerSampler {
     return `nvidia-smi power.draw every ${this.intervalMs} ms, ${gpus}`;
   }
 
+  /** The time of the oldest latest sample across GPUs (ms since the epoch). */
+  get lastSampleTime(): number {
+    return Math.min(...[...this.tracks.values()].map((t) => t.lastTime));
+  }
+
   /** Resolves once every GPU has a sample at or after `timeMs`, sampling stopped, or `timeoutMs` passed. */
   whenCovered(timeMs: number, timeoutMs: number): Promise<void> {
     const covered = () => this.stoppedReason !== undefined || [...this.tracks.values()].every((t) => t.lastTime >= timeMs);
@@ -255,6 +262,7 @@ export class NvidiaPowerSampler {
   energyBetween(fromMs: number, toMs: number): GpuEnergy {
     let joules = 0;
     let samples = 0;
+    let gpusCounted = 0;
     let extrapolatedMs = 0;
     let missingMs = 0;
     const warnings: string[] = [];
@@ -265,6 +273,7 @@ export class NvidiaPowerSampler {
         warnings.push(`GPU ${index}: no power sample yet, not counted`);
         continue;
       }
+      gpusCounted++;
       joules += Math.max(0, b.joules - a.joules);
       samples += track.samplesBetween(fromMs, toMs);
       for (const [a0, b0] of track.gaps) missingMs = Math.max(missingMs, Math.min(b0, toMs) - Math.max(a0, fromMs));
@@ -277,7 +286,7 @@ export class NvidiaPowerSampler {
       warnings.push(`GPU power samples were missing for ${(missingMs / 1000).toFixed(1)} s (nvidia-smi was held up); power interpolated across the gap`);
     }
     if (this.stoppedReason) warnings.push(this.stoppedReason);
-    return { joules, samples, warnings };
+    return { joules, gpusCounted, samples, warnings };
   }
 
   /** Forgets samples older than `timeMs` (the oldest span still open). */

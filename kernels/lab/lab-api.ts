@@ -6,12 +6,15 @@
  */
 import { MIME, type CheckResult, type ContentOf, type MimeBundle } from '../protocol';
 import { toJsonValue, toMimeBundle } from '../runtime/rich-display';
+import { createDatasetsLabApi, type DatasetsLabApi, type LabelsLabApi } from './datasets';
 
 /** What the kernel gives the lab API: outputs are tagged with the cell that is running. */
 export interface LabHost {
   publish<T extends 'display_data' | 'update_display_data' | 'clear_output'>(type: T, content: ContentOf<T>): void;
   request(method: string, args: unknown[]): Promise<unknown>;
   newDisplayId(): string;
+  /** TensorFlow.js with its backend loaded (lab.datasets.load makes tensors). */
+  loadTf?(): Promise<typeof import('@tensorflow/tfjs')>;
 }
 
 export interface DisplayOptions {
@@ -73,8 +76,12 @@ export interface LabApi {
    * Returns nothing, so a cell ending with a check shows only the check.
    */
   check(name: string, condition: unknown, detail?: string): void;
-  /** Asks main for something (`lab.request('datasets.read', 'mnist')`). */
+  /** Asks main for something (`lab.request('datasets.list')`). */
   request<T = unknown>(method: string, ...args: unknown[]): Promise<T>;
+  /** The workspace's datasets: `await lab.datasets.load('iris', { seed: 1 })` gives train/test tensors. */
+  datasets: DatasetsLabApi;
+  /** The label log: append a label (recorded as coming from a cell), read a sample's history. */
+  labels: LabelsLabApi;
 }
 
 const REDRAW_MS = 100;
@@ -206,5 +213,6 @@ export function createLabApi(host: LabHost): LabApi {
       host.publish('display_data', { data: { [MIME.check]: result, 'text/plain': text }, metadata: { 'mlsys-lab': { check: result } } });
     },
     request: (method, ...args) => host.request(method, args) as Promise<never>,
+    ...createDatasetsLabApi(host.loadTf ?? (() => import('@tensorflow/tfjs')), (method, args) => host.request(method, args)),
   };
 }

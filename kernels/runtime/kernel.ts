@@ -82,6 +82,11 @@ export class Kernel {
       publish: (type, content) => this.publish(type, content),
       request: (method, args) => this.labRequest(method, args),
       newDisplayId: () => `${newMsgId()}-d${++this.displayCounter}`,
+      loadTf: async () => {
+        await this.ensureBackend();
+        if (!this.tf) throw new Error(`TensorFlow.js did not load: ${this.backendError ?? 'unknown error'}`);
+        return this.tf;
+      },
     });
     const importForCell = createCellImporter({ 'mlsys-lab': { lab: this.lab, default: this.lab } }, (specifier) =>
       specifier.startsWith('@tensorflow/') ? this.ensureBackend() : undefined,

@@ -15,20 +15,10 @@ import type {
   VariableInfo,
 } from '../../kernels/protocol';
 
-export type {
-  NbOutput,
-  StreamOutput,
-  DisplayDataOutput,
-  ExecuteResultOutput,
-  ErrorOutput,
-  MimeBundle,
-  ExecuteReplyContent,
-  ExecutionMetrics,
-  TensorMemory,
-  VariableInfo,
-  BackendReport,
-  CheckResult,
-} from '../../kernels/protocol';
+// nbformat outputs and the kernel's figures, for the renderer (types only). The notebooks group
+// declares its own StreamOutput, MimeBundle, ... names, so these travel under the protocol's names.
+export type { NbOutput, ExecuteReplyContent, ExecutionMetrics, TensorMemory, BackendReport, CheckResult } from '../../kernels/protocol';
+export type { VariableInfo } from '../../kernels/protocol';
 
 /**
  * What a kernel is doing. `starting`: its process is starting; `idle`/`busy`: as in Jupyter;
@@ -37,7 +27,7 @@ export type {
  */
 export type KernelState = 'starting' | 'idle' | 'busy' | 'restarting' | 'dead' | 'shutdown';
 
-export interface KernelInfo {
+export interface KernelStatus {
   kernelId: string;
   /** The notebook (path or key) this kernel belongs to. */
   notebook: string;
@@ -95,18 +85,18 @@ export interface StartKernelOptions {
 export type CompletionResult = CompleteReplyContent;
 
 export interface KernelsApi {
-  start(options: StartKernelOptions): Promise<KernelInfo>;
-  list(): Promise<KernelInfo[]>;
-  status(kernelId: string): Promise<KernelInfo>;
+  start(options: StartKernelOptions): Promise<KernelStatus>;
+  list(): Promise<KernelStatus[]>;
+  status(kernelId: string): Promise<KernelStatus>;
   /** Queues code to run; returns its request id at once. */
   execute(kernelId: string, code: string, options?: ExecuteOptions): Promise<{ msgId: string }>;
   interrupt(kernelId: string): Promise<void>;
   /** Kills the kernel process and starts a fresh one with the same id. */
-  restart(kernelId: string): Promise<KernelInfo>;
+  restart(kernelId: string): Promise<KernelStatus>;
   shutdown(kernelId: string): Promise<void>;
   complete(kernelId: string, code: string, cursorPos: number): Promise<CompletionResult>;
   inspectVariables(kernelId: string): Promise<VariableInfo[]>;
-  onDidChangeStatus: Subscribe<KernelInfo>;
+  onDidChangeStatus: Subscribe<KernelStatus>;
   onDidOutput: Subscribe<KernelOutputEvent>;
   onDidReply: Subscribe<KernelReplyEvent>;
 }

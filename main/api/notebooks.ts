@@ -93,7 +93,7 @@ export interface RunEnergy {
 }
 
 /** The kernel behind a notebook, as the status bar shows it. */
-export interface KernelInfo {
+export interface NotebookKernelStatus {
   state: 'none' | 'starting' | 'idle' | 'busy' | 'restarting' | 'dead';
   /** The TensorFlow.js backend and device, once the kernel has reported them. */
   backend?: string;
@@ -103,7 +103,7 @@ export interface KernelInfo {
 }
 
 /** One variable of the kernel's global scope (inspect_variables). */
-export interface VariableInfo {
+export interface KernelVariable {
   name: string;
   type: string;
   /** For tensors: shape, dtype and bytes held. */
@@ -139,7 +139,7 @@ export interface NotebookDocument extends NotebookState {
   cells: CellData[];
   /** Run state of cells that are queued, running, or have run in this session. */
   runs: Record<string, CellRunState>;
-  kernel: KernelInfo;
+  kernel: NotebookKernelStatus;
   metadata: Record<string, unknown>;
 }
 
@@ -159,7 +159,7 @@ export type NotebookChange =
   | { kind: 'output'; cellId: string; index: number; output: NotebookOutput }
   | { kind: 'run'; cellId: string; run: CellRunState }
   | { kind: 'state'; state: NotebookState }
-  | { kind: 'kernel'; kernel: KernelInfo }
+  | { kind: 'kernel'; kernel: NotebookKernelStatus }
   | { kind: 'reloaded'; document: NotebookDocument };
 
 export interface NotebookEvent {
@@ -188,6 +188,6 @@ export interface NotebooksApi {
   /** Restarts the kernel (variables are lost, outputs stay); `runAll` then runs every code cell. */
   restart(handle: string, options?: { runAll?: boolean }): Promise<void>;
   /** The kernel's global variables (names, types, tensor shapes and bytes). */
-  variables(handle: string): Promise<VariableInfo[]>;
+  variables(handle: string): Promise<KernelVariable[]>;
   onDidChange: Subscribe<NotebookEvent>;
 }

@@ -83,7 +83,22 @@ export interface PacksApi {
   trustedKeys(): Promise<TrustedKey[]>;
   addTrustedKey(publicKey: string, name: string): Promise<TrustedKey>;
   removeTrustedKey(keyId: string): Promise<void>;
-  /** Progress of every lab with any recorded, by pack id. */
+  /** Progress of every lab, by pack id. */
   progress(): Promise<LabProgress[]>;
+  /**
+   * Writes a hand-in file (`.labsub`) for a lab into <workspace>/submissions/: the checks passed,
+   * the attendee's executed notebooks and a reproducibility record. Returns it for download too.
+   */
+  exportSubmission(packId: string, attendee: string): Promise<SubmissionFile>;
   onDidImport: Subscribe<PackImportResult>;
+}
+
+export interface SubmissionFile {
+  fileName: string;
+  /** Where it was written on this machine. */
+  path: string;
+  /** The file's bytes, base64, so the UI can offer it as a download. */
+  base64: string;
+  checksPassed: number;
+  checksTotal: number;
 }

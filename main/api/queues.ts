@@ -102,6 +102,11 @@ export interface AnnotatorProgress {
 
 export interface AnnotatorState {
   item: AnnotatorItem | null;
+  /**
+   * The item after `item`, already leased to the annotator: the screen shows it the moment a key
+   * is pressed, while the label is being saved, so the annotator never waits for the disk.
+   */
+  next: AnnotatorItem | null;
   progress: AnnotatorProgress;
 }
 

@@ -7,9 +7,10 @@ import { UsageError } from './command';
 import { startCommand } from './commands/start';
 import { packCommand } from './commands/pack';
 import { openCommand } from './commands/open';
+import { dataCommand } from './commands/data';
 import { runCommand } from './commands/run';
 
-const commands: Command[] = [startCommand, openCommand, runCommand, packCommand];
+const commands: Command[] = [startCommand, openCommand, runCommand, packCommand, dataCommand];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Disposable } from '../api/common';
-import type { KernelInfo, KernelOutputEvent, KernelReplyEvent, StartKernelOptions } from '../api/kernels';
+import type { KernelStatus, KernelOutputEvent, KernelReplyEvent, StartKernelOptions } from '../api/kernels';
 import { ApiError } from '../rpc/errors';
 import { appVersion, projectRoot } from '../paths';
 import { nodeKernelLauncher, type KernelLauncher } from './kernel-launcher';
@@ -59,7 +59,7 @@ export function defaultKernelEntry(): string {
 export class KernelManager {
   private readonly sessions = new Map<string, KernelSession>();
   private readonly byNotebook = new Map<string, string>();
-  private readonly status = new Emitter<KernelInfo>();
+  private readonly status = new Emitter<KernelStatus>();
   private readonly outputs = new Emitter<KernelOutputEvent>();
   private readonly replies = new Emitter<KernelReplyEvent>();
   private readonly log: (m: string) => void;
@@ -69,7 +69,7 @@ export class KernelManager {
     this.log = options.log ?? ((m) => console.error(`[kernels] ${m}`));
   }
 
-  onStatus(listener: Listener<KernelInfo>): Disposable {
+  onStatus(listener: Listener<KernelStatus>): Disposable {
     return this.status.on(listener);
   }
 
@@ -82,7 +82,7 @@ export class KernelManager {
   }
 
   /** Starts the notebook's kernel, or returns the one it has (restarting it when it died). */
-  async start(options: StartKernelOptions): Promise<KernelInfo> {
+  async start(options: StartKernelOptions): Promise<KernelStatus> {
     if (this.disposed) throw new ApiError('E_DISPOSED', 'The workspace is closing; no kernel can start.');
     const existing = this.byNotebook.get(options.notebook);
     if (existing) {
@@ -126,7 +126,7 @@ export class KernelManager {
     return s;
   }
 
-  list(): KernelInfo[] {
+  list(): KernelStatus[] {
     return [...this.sessions.values()].map((s) => s.status());
   }
 

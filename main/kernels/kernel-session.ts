@@ -16,7 +16,7 @@ import {
   type Message,
   type VariableInfo,
 } from '../../kernels/protocol';
-import type { CompletionResult, ExecuteOptions, KernelInfo, KernelOutput, KernelOutputEvent, KernelReplyEvent } from '../api/kernels';
+import type { CompletionResult, ExecuteOptions, KernelStatus, KernelOutput, KernelOutputEvent, KernelReplyEvent } from '../api/kernels';
 import { ApiError } from '../rpc/errors';
 import { ControlConnection, newControlAddress, type InterruptOutcome } from './control-connection';
 import type { KernelExit, KernelLauncher, KernelProcess } from './kernel-launcher';
@@ -32,7 +32,7 @@ export interface KernelSessionOptions {
   env: () => Record<string, string | undefined>;
   labRequests?: LabRequestRouter;
   log: (message: string) => void;
-  onStatus: (info: KernelInfo) => void;
+  onStatus: (info: KernelStatus) => void;
   onOutput: (event: KernelOutputEvent) => void;
   onReply: (event: KernelReplyEvent) => void;
 }
@@ -65,7 +65,7 @@ export function describeExit(exit: KernelExit, stderr: string): string {
 }
 
 export class KernelSession {
-  private info: KernelInfo;
+  private info: KernelStatus;
   private proc: KernelProcess | undefined;
   private control: ControlConnection | undefined;
   private cleanupControl: (() => void) | undefined;
@@ -86,12 +86,12 @@ export class KernelSession {
     return this.options.kernelId;
   }
 
-  status(): KernelInfo {
+  status(): KernelStatus {
     return { ...this.info };
   }
 
   /** Starts the process; resolves once the kernel has said hello (kernel_info_reply). */
-  start(): Promise<KernelInfo> {
+  start(): Promise<KernelStatus> {
     if (this.proc) return this.hello!.then(() => this.status());
     const generation = ++this.generation;
     const control = newControlAddress();
@@ -184,7 +184,7 @@ export class KernelSession {
   }
 
   /** Kills the process (whatever it is doing) and starts a fresh kernel with the same id. */
-  async restart(): Promise<KernelInfo> {
+  async restart(): Promise<KernelStatus> {
     this.setState({ state: 'restarting' });
     await this.stop();
     this.failAll('KernelRestarted', 'The kernel was restarted before this cell finished.');
@@ -369,10 +369,10 @@ export class KernelSession {
     this.processGone();
   }
 
-  private setState(changes: Partial<KernelInfo>): void {
+  private setState(changes: Partial<KernelStatus>): void {
     const before = JSON.stringify(this.info);
     this.info = { ...this.info, ...changes };
-    for (const key of Object.keys(this.info) as (keyof KernelInfo)[]) if (this.info[key] === undefined) delete this.info[key];
+    for (const key of Object.keys(this.info) as (keyof KernelStatus)[]) if (this.info[key] === undefined) delete this.info[key];
     if (JSON.stringify(this.info) !== before) this.options.onStatus(this.status());
   }
 

@@ -8,7 +8,7 @@ import type { NotebookModel } from './notebook-model';
 
 export type CellKernelEvent =
   | { msg_type: 'queued' }
-  | { msg_type: 'execute_input'; content: { execution_count: number } }
+  | { msg_type: 'execute_input'; content: { execution_count: number | null } }
   | { msg_type: 'stream'; content: { name: 'stdout' | 'stderr'; text: string } }
   | { msg_type: 'display_data'; content: { data: MimeBundle; metadata?: Record<string, unknown>; transient?: { display_id?: string } } }
   | { msg_type: 'update_display_data'; content: { data: MimeBundle; metadata?: Record<string, unknown>; transient: { display_id: string } } }
@@ -69,6 +69,7 @@ export function applyKernelEvent(model: NotebookModel, cellId: string, event: Ce
     case 'execute_reply': {
       waiting.delete(cellId);
       const stats = event.content.stats;
+      if (event.content.execution_count !== null && event.content.execution_count !== model.cell(cellId).executionCount) model.setExecutionCount(cellId, event.content.execution_count);
       model.setRun(cellId, { state: 'idle', lastRun: stats ? { ...stats, ok: event.content.status === 'ok' } : model.runs.get(cellId)?.lastRun });
       return;
     }

@@ -3,7 +3,7 @@
  * queue lives in main with the model, so a cell keeps running (and its outputs keep arriving in
  * the model) while no window shows the notebook.
  */
-import type { KernelInfo, VariableInfo } from '../api/notebooks';
+import type { NotebookKernelStatus, KernelVariable } from '../api/notebooks';
 import { ApiError } from '../rpc/errors';
 import { applyKernelEvent } from './apply-kernel-event';
 import type { KernelFactory, NotebookKernel } from './kernel-port';
@@ -13,21 +13,21 @@ export class CellRunner {
   private kernel: Promise<NotebookKernel> | undefined;
   private queue: string[] = [];
   private running: string | undefined;
-  private info: KernelInfo = { state: 'none' };
+  private info: NotebookKernelStatus = { state: 'none' };
   private statusSub: { dispose(): void } | undefined;
 
   constructor(
     private readonly path: string,
     private readonly model: () => NotebookModel,
     private readonly factory: KernelFactory | undefined,
-    private readonly onKernel: (info: KernelInfo) => void,
+    private readonly onKernel: (info: NotebookKernelStatus) => void,
   ) {}
 
-  get kernelInfo(): KernelInfo {
+  get kernelInfo(): NotebookKernelStatus {
     return this.info;
   }
 
-  private setInfo(info: KernelInfo): void {
+  private setInfo(info: NotebookKernelStatus): void {
     this.info = info;
     this.onKernel(info);
   }
@@ -105,7 +105,7 @@ export class CellRunner {
     await kernel.restart();
   }
 
-  async variables(): Promise<VariableInfo[]> {
+  async variables(): Promise<KernelVariable[]> {
     if (!this.kernel) return [];
     return (await this.kernel).variables();
   }

@@ -5,3 +5,4 @@ export { applyKernelEvent, type CellKernelEvent } from './apply-kernel-event';
 export { parseIpynb, serializeIpynb, NotebookFormatError } from './ipynb';
 export { registerNotebooks } from './register-notebooks';
 export type { NotebookKernel, KernelFactory } from './kernel-port';
+export { kernelFactory, type KernelManagerPort } from './kernel-adapter';

@@ -157,7 +157,8 @@ export function foreignLanguage(metadata: Record<string, unknown>): string | nul
   const ks = isObject(metadata.kernelspec) ? metadata.kernelspec : {};
   const li = isObject(metadata.language_info) ? metadata.language_info : {};
   const lang = String(ks.language ?? li.name ?? 'typescript').toLowerCase();
-  if (lang === 'typescript' || lang === 'ts') return null;
+  // the kernel runs TypeScript, and so JavaScript too (tslab and Deno notebooks run as they are)
+  if (['typescript', 'ts', 'javascript', 'js'].includes(lang)) return null;
   return `${lang} (kernel "${String(ks.display_name ?? ks.name ?? lang)}")`;
 }
 

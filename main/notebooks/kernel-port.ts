@@ -2,7 +2,7 @@
  * What a notebook session needs from a kernel. The kernel side (KernelManager, kernels/protocol.ts)
  * is adapted to this in one place, so the notebook model never depends on how kernels are run.
  */
-import type { KernelInfo, VariableInfo } from '../api/notebooks';
+import type { NotebookKernelStatus, KernelVariable } from '../api/notebooks';
 import type { CellKernelEvent } from './apply-kernel-event';
 
 export interface NotebookKernel {
@@ -10,9 +10,9 @@ export interface NotebookKernel {
   execute(code: string, onEvent: (event: CellKernelEvent) => void): Promise<void>;
   interrupt(): Promise<void>;
   restart(): Promise<void>;
-  variables(): Promise<VariableInfo[]>;
+  variables(): Promise<KernelVariable[]>;
   /** Status changes (busy, idle, dead, backend); the current one first. */
-  onStatus(listener: (info: KernelInfo) => void): { dispose(): void };
+  onStatus(listener: (info: NotebookKernelStatus) => void): { dispose(): void };
   dispose(): Promise<void>;
 }
 

@@ -7,7 +7,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import type { NotebookDocument, NotebookEdit, NotebookEvent, NotebookRef, NotebookState, NotebooksApi, VariableInfo } from '../api/notebooks';
+import type { NotebookDocument, NotebookEdit, NotebookEvent, NotebookRef, NotebookState, NotebooksApi, KernelVariable } from '../api/notebooks';
 import { ApiError } from '../rpc/errors';
 import { writeFileAtomic } from '../util/atomic-write';
 import { foreignLanguage, parseIpynb, serializeIpynb, TYPESCRIPT_METADATA } from './ipynb';
@@ -261,7 +261,7 @@ export class NotebookService implements Omit<NotebooksApi, 'onDidChange'> {
     if (options.runAll) await s.runner.run(s.model.cells().filter((c) => c.type === 'code').map((c) => c.id));
   }
 
-  async variables(handle: string): Promise<VariableInfo[]> {
+  async variables(handle: string): Promise<KernelVariable[]> {
     return this.session(handle).runner.variables();
   }
 

@@ -16,7 +16,9 @@ export type PackErrorCode =
   /** The archive is not a readable zip. */
   | 'E_PACK_CORRUPT'
   /** The pack needs another version of the app, or an older version than the one installed. */
-  | 'E_PACK_VERSION';
+  | 'E_PACK_VERSION'
+  /** The pack is not trusted, so its cells may not run. */
+  | 'E_PACK_RESTRICTED';
 
 export class PackError extends Error {
   constructor(

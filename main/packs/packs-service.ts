@@ -4,10 +4,10 @@
  * labs through the same verification an imported pack goes through.
  */
 import { randomUUID } from 'node:crypto';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { PackSummary } from '../api/library';
-import type { LabProgress, PackDatasetResult, PackImportResult, PackTrustInfo, PacksApi, TrustedKey } from '../api/packs';
+import type { LabProgress, PackDatasetResult, PackImportResult, PackTrustInfo, PacksApi, SubmissionFile, TrustedKey } from '../api/packs';
 import { PackError } from './errors';
 import { installPack, reconcileNotebookCopies } from './install';
 import { DEFAULT_LIMITS, formatBytes, type PackLimits } from './limits';
@@ -17,6 +17,9 @@ import { openPackSource, packSourceFromBytes, type PackSource } from './pack-sou
 import { satisfies } from './semver';
 import { verifyManifestSignature, type Signer } from './signature';
 import { countCheckCells } from './check-cells';
+import { SUBMISSION_EXTENSION, writeSubmission, type ReproducibilityRecord } from './submission';
+import { baseEnvironment } from './environment';
+import { writeFileAtomic } from '../util/atomic-write';
 import type { TrustStore } from './trust-store';
 import { sha256Hex, verifyPack, type VerifiedPack } from './verify-pack';
 
@@ -49,6 +52,10 @@ export interface PacksServiceOptions {
   /** Told after an import or a trust change, so the library can refresh. */
   onDidChange?: () => void;
   onDidImport?: (result: PackImportResult) => void;
+  /** What the kernel knows for the reproducibility record of a hand-in (backend, device, seeds, energy method). */
+  environment?: () => Promise<Partial<ReproducibilityRecord>>;
+  /** <workspace>/submissions: where hand-in files are written. */
+  submissionsDir?: string;
   /** Resolves when leftovers of an interrupted import have been tidied; imports and loads wait for it. */
   ready?: Promise<void>;
 }
@@ -165,6 +172,41 @@ export class PacksService implements Omit<PacksApi, 'onDidImport'> {
       out.push({ packId: id, checksPassed: recorded.filter((c) => c.status === 'passed').length, checksTotal: Math.max(cells, recorded.length), ...activity });
     }
     return out;
+  }
+
+  async exportSubmission(packId: string, attendee: string): Promise<SubmissionFile> {
+    const name = attendee.trim();
+    if (!name) throw new PackError('E_PACK_MANIFEST', 'A hand-in needs your name, so your instructor can tell whose work it is');
+    const pack = await this.find(packId);
+    const recorded = (await this.options.progress?.checks(packId)) ?? [];
+    const total = Math.max(await this.checkCells(pack), recorded.length);
+    const notebooks = new Map<string, Uint8Array>();
+    for (const nb of pack.manifest.notebooks) {
+      // the attendee's executed copy where there is one, else the notebook as the pack ships it
+      const copy = this.options.notebooksDir ? join(this.options.notebooksDir, pack.manifest.id, ...nb.split('/')) : null;
+      notebooks.set(nb, (copy ? await readFile(copy).catch(() => null) : null) ?? (await readFile(join(pack.dir, ...nb.split('/')))));
+    }
+    const passed = recorded.filter((c) => c.status === 'passed').length;
+    const bytes = writeSubmission(
+      {
+        pack: { id: pack.manifest.id, version: pack.manifest.version, title: pack.manifest.title, manifestSha256: pack.manifestSha256 },
+        attendee: name,
+        createdAt: new Date().toISOString(),
+        checks: recorded.map((c) => ({ checkId: c.checkId, status: c.status })),
+        checksPassed: passed,
+        checksTotal: total,
+        reproducibility: { ...baseEnvironment(this.options.appVersion), ...(await this.options.environment?.()) },
+      },
+      notebooks,
+    );
+    const stamp = new Date().toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '-');
+    const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'attendee';
+    const fileName = `${pack.manifest.id}-${slug}-${stamp}${SUBMISSION_EXTENSION}`;
+    const dir = this.options.submissionsDir ?? join(this.options.packsDir, '..', 'submissions');
+    await mkdir(dir, { recursive: true });
+    const path = join(dir, fileName);
+    await writeFileAtomic(path, bytes);
+    return { fileName, path, base64: bytes.toString('base64'), checksPassed: passed, checksTotal: total };
   }
 
   private async checkCells(pack: LoadedPack): Promise<number> {

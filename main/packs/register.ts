@@ -11,7 +11,7 @@ import { TrustStore } from './trust-store';
 import { recoverInterruptedImports } from './install';
 
 export function createPacksService(
-  options: { workspaceDir: string; labsDir: string; log?: (m: string) => void } & Pick<PacksServiceOptions, 'onDidChange' | 'onDidImport' | 'progress' | 'importDatasets' | 'limits'>,
+  options: { workspaceDir: string; labsDir: string; log?: (m: string) => void } & Pick<PacksServiceOptions, 'onDidChange' | 'onDidImport' | 'progress' | 'importDatasets' | 'limits' | 'environment'>,
 ): PacksService {
   const { workspaceDir, labsDir, log, ...rest } = options;
   const packsDir = join(workspaceDir, 'packs');
@@ -21,6 +21,7 @@ export function createPacksService(
     ready,
     packsDir,
     notebooksDir: join(workspaceDir, 'notebooks'),
+    submissionsDir: join(workspaceDir, 'submissions'),
     labsDir,
     trust: new TrustStore(join(workspaceDir, 'trust.json'), log),
     appVersion: appVersion(),
@@ -46,6 +47,7 @@ export function registerPacks(dispatcher: Dispatcher, packs: PacksService): void
       addTrustedKey: { args: [t.string({ minLength: 1, maxLength: 200 }), t.string({ maxLength: 200 })], run: (key, name) => packs.addTrustedKey(key, name) },
       removeTrustedKey: { args: [t.string({ minLength: 1, maxLength: 64 })], run: (id) => packs.removeTrustedKey(id) },
       progress: { args: [], run: () => packs.progress() },
+      exportSubmission: { args: [packId(), t.string({ minLength: 1, maxLength: 200 })], run: (id, attendee) => packs.exportSubmission(id, attendee) },
     },
     ['onDidImport'],
   );

@@ -175,9 +175,9 @@ export class QueueService implements Omit<QueuesApi, 'onDidChange'> {
     const held = new Set(this.store.held(queueId, annotator).map((h) => h.sampleId));
     const last = this.store.recentLabels(queueId, annotator, 100).find((l) => !held.has(l.sampleId));
     if (!last) return this.state(q, annotator);
-    const item = this.store.reopen(queueId, last.sampleId, annotator, q.settings.leaseSeconds * 1000);
+    this.store.reopen(queueId, last.sampleId, annotator, q.settings.leaseSeconds * 1000);
     this.options.onChange?.(queueId);
-    return { item: this.item(q, item, last.value), progress: this.progress(q, annotator) };
+    return this.state(q, annotator);
   }
 
   async agreement(queueId: number): Promise<AgreementView> {
@@ -280,13 +280,19 @@ export class QueueService implements Omit<QueuesApi, 'onDidChange'> {
     this.options.onChange?.(q.id);
   }
 
+  /** The item the annotator holds (a reload resumes it) and the one after it, leasing what is missing. */
   private state(q: StoredQueue, annotator: string): AnnotatorState {
-    const held = this.store.held(q.id, annotator)[0] ?? this.store.leaseNext(q.id, annotator, q.settings.leaseSeconds * 1000);
-    let previous: string | null = null;
-    if (held && this.store.itemAnnotators(q.id, held.sampleId).includes(annotator)) {
-      previous = this.store.recentLabels(q.id, annotator, 100).find((l) => l.sampleId === held.sampleId)?.value ?? null;
+    const leaseMs = q.settings.leaseSeconds * 1000;
+    const held = this.store.held(q.id, annotator).slice(0, 2);
+    while (held.length < 2) {
+      const more = this.store.leaseNext(q.id, annotator, leaseMs);
+      if (!more) break;
+      held.push(more);
     }
-    return { item: held ? this.item(q, held, previous) : null, progress: this.progress(q, annotator, held === null) };
+    const mine = held.length ? this.store.recentLabels(q.id, annotator, 100) : [];
+    const previous = (sampleId: number) => mine.find((l) => l.sampleId === sampleId)?.value ?? null;
+    const [item, next] = held.map((h) => this.item(q, h, previous(h.sampleId)));
+    return { item: item ?? null, next: next ?? null, progress: this.progress(q, annotator, held.length === 0) };
   }
 
   private item(q: StoredQueue, held: HeldItem, previousLabel: string | null): AnnotatorItem {

@@ -76,7 +76,7 @@ export interface QueueStore {
   scoreItems(queueId: number, modelVersion: string | null, items: readonly ScoredItem[]): void;
   counts(queueId: number): QueueCounts;
 
-  /** Items leased to the annotator, newest lease first (an item reopened by undo comes before the one it interrupted). */
+  /** Items leased to the annotator in the order they are shown: by lease expiry (an item reopened by undo expires first, so it comes before the one it interrupted; a new lease comes last). */
   held(queueId: number, annotator: string): HeldItem[];
   /**
    * Leases the best pending item the annotator has not labeled yet (expired leases return first),

@@ -188,35 +188,34 @@ export class DatasetService implements ServiceApi {
       return Number.isNaN(na) || Number.isNaN(nb) ? a.localeCompare(b) : na - nb;
     });
     const classIndex = new Map(classes.map((c, i) => [c, i]));
+    // the split is known before reading (every labeled sample has features), so each row is
+    // written once, straight to its place in train or test: no second copy of a large dataset
     const n = labels.size;
-    const x = new Float32Array(n * F);
-    const y = new Int32Array(n);
-    const ids = new Float64Array(n);
+    const { train, test } = seededSplit(n, testFraction, options.seed ?? 42);
+    const slot = new Int32Array(n); // labeled sample k -> its row: >= 0 in train, < 0 as ~row in test
+    train.forEach((k, row) => (slot[k] = row));
+    test.forEach((k, row) => (slot[k] = ~row));
+    const xTrain = new Float32Array(train.length * F);
+    const yTrain = new Int32Array(train.length);
+    const idsTrain = new Float64Array(train.length);
+    const xTest = new Float32Array(test.length * F);
+    const yTest = new Int32Array(test.length);
+    const idsTest = new Float64Array(test.length);
     let k = 0;
     for (const s of this.store.datasets.iterateFeatures(d.id)) {
       const label = labels.get(s.id);
-      if (label === undefined || !s.features) continue;
-      const dst = new Uint8Array(x.buffer, k * F * 4, F * 4);
-      dst.set(s.features);
-      y[k] = classIndex.get(label)!;
-      ids[k] = s.id;
-      k++;
+      if (label === undefined) continue;
+      if (!s.features || s.features.length !== F * 4) throw new StoreError('E_NOT_FOUND', `Sample ${s.id} of "${d.name}" has ${s.features ? s.features.length / 4 : 0} features, expected ${F}.`);
+      const row = slot[k++];
+      const [x, y, ids, r] = row >= 0 ? [xTrain, yTrain, idsTrain, row] : [xTest, yTest, idsTest, ~row];
+      new Uint8Array(x.buffer, r * F * 4, F * 4).set(s.features);
+      y[r] = classIndex.get(label)!;
+      ids[r] = s.id;
     }
-    if (scale !== 1) for (let i = 0; i < k * F; i++) x[i] /= scale;
-    const { train, test } = seededSplit(k, testFraction, options.seed ?? 42);
-    const take = (idx: Uint32Array) => {
-      const xs = new Float32Array(idx.length * F);
-      const ys = new Int32Array(idx.length);
-      const is = new Float64Array(idx.length);
-      idx.forEach((src, i) => {
-        xs.set(x.subarray(src * F, (src + 1) * F), i * F);
-        ys[i] = y[src];
-        is[i] = ids[src];
-      });
-      return [xs, ys, is] as const;
-    };
-    const [xTrain, yTrain, idsTrain] = take(train);
-    const [xTest, yTest, idsTest] = take(test);
+    if (scale !== 1) {
+      for (let i = 0; i < xTrain.length; i++) xTrain[i] /= scale;
+      for (let i = 0; i < xTest.length; i++) xTest[i] /= scale;
+    }
     return {
       datasetId: d.id,
       name: d.name,

@@ -2,7 +2,7 @@
 export { Store } from './store';
 export { StoreError, type StoreErrorCode } from './store-errors';
 export { DatasetService, type DatasetServiceOptions, type LoadOptions, type LoadedDataset } from './dataset-service';
-export { createLabDataHandlers, isLabDataMethod, type LabDataApi, type LabDataHandlers, type LabDataMethod } from './lab-data-handlers';
+export { createLabDataHandlers, isLabDataMethod, registerLabData, type LabDataApi, type LabDataHandlers, type LabDataMethod, type LabRequestRegistry } from './lab-data-handlers';
 export { importDataset, detectFormat } from './import/importer';
 export { exportDataset } from './export';
 export { QueueTable, type QueueInfo, type QueueItem, type LeasedItem, type QueueCounts } from './queue-table';

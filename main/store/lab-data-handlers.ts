@@ -71,3 +71,15 @@ export function createLabDataHandlers(service: DatasetService): LabDataHandlers 
 export function isLabDataMethod(method: string): method is LabDataMethod {
   return Object.hasOwn(CHECKS, method);
 }
+
+/** Anything that routes kernel requests by method name (the kernel branch's LabRequestRouter). */
+export interface LabRequestRegistry {
+  register(method: string, handler: (args: unknown[]) => unknown): { dispose(): void };
+}
+
+/** Registers every lab data method on the kernel's request router; dispose() removes them. */
+export function registerLabData(router: LabRequestRegistry, service: DatasetService): { dispose(): void } {
+  const handlers = createLabDataHandlers(service);
+  const registered = (Object.keys(handlers) as LabDataMethod[]).map((method) => router.register(method, (args) => handlers[method](...args)));
+  return { dispose: () => registered.forEach((r) => r.dispose()) };
+}

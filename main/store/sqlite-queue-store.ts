@@ -73,7 +73,7 @@ export class SqliteQueueStore implements QueueStore {
       annotatorId: db.prepare(`SELECT id FROM annotators WHERE name = ?`),
       held: db.prepare(
         `SELECT sample_id AS sampleId, score, suggestion, suggestion_p AS suggestionProbability, lease_expires_at AS leaseExpiresAt
-         FROM queue_items WHERE queue_id = ? AND status = 'leased' AND annotator_id = ? AND lease_expires_at > ? ORDER BY lease_expires_at DESC`,
+         FROM queue_items WHERE queue_id = ? AND status = 'leased' AND annotator_id = ? AND lease_expires_at > ? ORDER BY lease_expires_at`,
       ),
       expire: db.prepare(`UPDATE queue_items SET status = 'pending', annotator_id = NULL, lease_expires_at = NULL WHERE queue_id = ? AND status = 'leased' AND lease_expires_at <= ?`),
       // the best pending item this annotator has not labeled yet (overlap items come back for a second person)
@@ -204,8 +204,11 @@ export class SqliteQueueStore implements QueueStore {
         const who = this.annotatorId(annotator);
         const next = this.s.next.get(queueId, who) as ScoredItem | undefined;
         if (!next) return null;
-        this.s.lease.run(who, now + leaseMs, queueId, next.sampleId);
-        return { ...next, leaseExpiresAt: now + leaseMs };
+        // held() lists by expiry: a new lease must sort after what the annotator already holds
+        const held = this.s.held.all(queueId, who, now) as HeldItem[];
+        const expires = Math.max(now + leaseMs, (held.at(-1)?.leaseExpiresAt ?? 0) + 1);
+        this.s.lease.run(who, expires, queueId, next.sampleId);
+        return { ...next, leaseExpiresAt: expires };
       })
       .immediate();
   }
@@ -237,8 +240,8 @@ export class SqliteQueueStore implements QueueStore {
   }
 
   reopen(queueId: number, sampleId: number, annotator: string, leaseMs: number): HeldItem {
-    // the newest lease is the one shown (held() is newest first), so a reopened item must expire
-    // strictly after everything else the annotator holds, even within one millisecond
+    // held() lists by expiry and the first is shown, so a reopened item must expire strictly
+    // before everything else the annotator holds (it comes back before the item it interrupted)
     const who = this.annotatorId(annotator);
     const now = this.now();
     const item = this.s.item.get(queueId, sampleId) as { status: string; annotatorId: number | null; leaseExpiresAt: number | null } | undefined;
@@ -246,8 +249,8 @@ export class SqliteQueueStore implements QueueStore {
     if (item.status === 'leased' && item.annotatorId !== who && (item.leaseExpiresAt ?? 0) > now) {
       throw new StoreError('E_LEASE', `Cannot reopen sample ${sampleId}: another annotator has it until ${new Date(item.leaseExpiresAt!).toISOString()}.`);
     }
-    const latest = this.held(queueId, annotator)[0]?.leaseExpiresAt ?? 0;
-    const expires = Math.max(now + leaseMs, latest + 1);
+    const earliest = this.held(queueId, annotator)[0]?.leaseExpiresAt ?? Infinity;
+    const expires = Math.min(now + leaseMs, earliest - 1);
     this.s.lease.run(who, expires, queueId, sampleId);
     const r = this.s.item.get(queueId, sampleId) as ScoredItem;
     return { sampleId, score: r.score, suggestion: r.suggestion, suggestionProbability: r.suggestionProbability, leaseExpiresAt: expires };

@@ -4,8 +4,7 @@ import { connect } from './api/transports';
 import { AnnotateView } from './annotate/annotate-view';
 import { ReviewView } from './annotate/review-view';
 import { LibraryView } from './library/library-view';
-import { NotebookView, notebookRef } from './notebook';
-
+import { NotebookView, notebookRef, preloadNotebookEditor } from './notebook';
 import { DatasetsView } from './datasets/datasets-view';
 import { h } from './shell/dom';
 import type { View } from './shell/view';
@@ -61,4 +60,4 @@ document.addEventListener('mlsys-lab:disconnected', () => {
 void api.app.info().then((info) => {
   status.textContent = `${info.mode === 'electron' ? 'Desktop' : 'Browser mode'} · v${info.version}`;
 });
-void show();
+void show().then(preloadNotebookEditor);

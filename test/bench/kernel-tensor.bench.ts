@@ -4,10 +4,11 @@
  * conv 3x3x32, maxpool, dense 10 on 28x28x1, batch 64) on synthetic MNIST-shaped data, one epoch
  * after a warm-up, through the standard tf.LayersModel.fit.
  *
- * The same workloads also run in a child process on plain TF.js wasm (one thread, its stock
- * kernels; for the CNN plus our Conv2DBackpropFilter, without which it cannot train at all), so
- * each line carries the baseline measured in the same run and the ratio: on a shared machine
- * the ratio is the figure to trust.
+ * The same workloads also run in child processes on plain TF.js wasm (one thread, its stock
+ * kernels; for the CNN plus our Conv2DBackpropFilter, without which it cannot train at all) and on
+ * our wasm with two threads, so each line carries the baseline measured in the same run and the
+ * ratio. Each figure also comes per CPU-second of the process (`per_cpu_s`): on a shared machine
+ * wall time swells with other people's load, CPU time much less.
  */
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -18,8 +19,8 @@ import { initBackend } from '../../kernels/backends';
 import { registerWasmKernels } from '../../kernels/backends/wasm-kernels';
 import { quantile, report } from './report';
 
-type Figures = Record<string, number>;
-const BASELINE_FLAG = '--baseline-plain-wasm';
+type Figures = Record<string, { wall: number; cpu: number }>;
+const CHILD_FLAG = '--child';
 
 async function usePlainWasm(): Promise<string> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
@@ -30,21 +31,27 @@ async function usePlainWasm(): Promise<string> {
   return 'wasm (plain TF.js, 1 thread)';
 }
 
-function matmulGflops(n: number): number {
+/** Rate per wall second and per CPU second (all threads) of `work` units done by `run`. */
+async function rate(work: number, run: () => Promise<unknown> | unknown): Promise<{ wall: number; cpu: number }> {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  await run();
+  const wall = (performance.now() - t0) / 1000;
+  const c = process.cpuUsage(c0);
+  return { wall: work / wall, cpu: work / ((c.user + c.system) / 1e6) };
+}
+
+async function matmulGflops(n: number): Promise<{ wall: number; cpu: number }> {
   const a = tf.randomNormal([n, n], 0, 1, 'float32', 1);
   const b = tf.randomNormal([n, n], 0, 1, 'float32', 2);
   tf.matMul(a, b).dispose();
-  const rates: number[] = [];
-  const until = performance.now() + (n >= 2048 ? 3000 : 1500);
+  const rates: { wall: number; cpu: number }[] = [];
+  const until = performance.now() + (n >= 2048 ? 2000 : 1000);
   while (rates.length < 3 || (performance.now() < until && rates.length < 50)) {
-    const t0 = performance.now();
-    const c = tf.matMul(a, b);
-    c.dataSync();
-    rates.push((2 * n ** 3) / ((performance.now() - t0) / 1000) / 1e9);
-    c.dispose();
+    rates.push(await rate((2 * n ** 3) / 1e9, () => tf.tidy(() => tf.matMul(a, b).dataSync())));
   }
   tf.dispose([a, b]);
-  return quantile(rates, 0.5);
+  return { wall: quantile(rates.map((r) => r.wall), 0.5), cpu: quantile(rates.map((r) => r.cpu), 0.5) };
 }
 
 function mlp(): tf.LayersModel {
@@ -66,47 +73,58 @@ function cnn(): tf.LayersModel {
 }
 
 /** Samples per second of one epoch of model.fit, after a warm-up epoch on a slice of the data. */
-async function fitSamplesPerSecond(model: tf.LayersModel, xShape: number[], samples: number, batchSize: number): Promise<number> {
+async function fitSamplesPerSecond(model: tf.LayersModel, xShape: number[], samples: number, batchSize: number): Promise<{ wall: number; cpu: number }> {
   model.compile({ optimizer: tf.train.adam(1e-3), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
   const x = tf.randomUniform([samples, ...xShape], 0, 1, 'float32', 3);
   const y = tf.randomUniform([samples, 1], 0, 10, 'int32', 4).asType('float32');
   const warm = Math.min(samples, batchSize * 5);
   await model.fit(x.slice(0, warm), y.slice(0, warm), { batchSize, epochs: 1, verbose: 0 });
-  const t0 = performance.now();
-  await model.fit(x, y, { batchSize, epochs: 1, verbose: 0, shuffle: true });
-  const rate = samples / ((performance.now() - t0) / 1000);
+  const r = await rate(samples, () => model.fit(x, y, { batchSize, epochs: 1, verbose: 0, shuffle: true }));
   tf.dispose([x, y]);
   model.dispose();
-  return rate;
+  return r;
 }
 
 async function measure(): Promise<Figures> {
   const figures: Figures = {};
-  for (const n of [256, 512, 1024, 2048]) figures[`kernel.matmul.n${n}.gflops`] = matmulGflops(n);
-  figures['kernel.mlp.samples_per_s'] = await fitSamplesPerSecond(mlp(), [784], 60_000, 128);
-  figures['kernel.cnn.samples_per_s'] = await fitSamplesPerSecond(cnn(), [28, 28, 1], 6_400, 64);
+  for (const n of [256, 512, 1024, 2048]) figures[`kernel.matmul.n${n}.gflops`] = await matmulGflops(n);
+  figures['kernel.mlp.samples_per_s'] = await fitSamplesPerSecond(mlp(), [784], 25_600, 128);
+  figures['kernel.cnn.samples_per_s'] = await fitSamplesPerSecond(cnn(), [28, 28, 1], 3_200, 64);
   return figures;
 }
 
 const UNITS: Record<string, string> = { gflops: 'GFLOPS', samples_per_s: 'samples/s' };
 
-if (process.argv.includes(BASELINE_FLAG)) {
-  await usePlainWasm();
+/** Runs measure() in a child process: 'plain' TF.js wasm, or ours with `threads`. */
+function inChild(kind: 'plain' | 'ours', threads?: number): Figures {
+  const child = spawnSync(process.execPath, [process.argv[1], CHILD_FLAG, kind], {
+    encoding: 'utf8', maxBuffer: 1 << 20, env: { ...process.env, ...(threads ? { MLSYS_LAB_WASM_THREADS: String(threads) } : {}) },
+  });
+  if (child.status === 0) return JSON.parse(child.stdout.trim().split('\n').at(-1)!) as Figures;
+  process.stderr.write(`[bench] ${kind} wasm (threads ${threads ?? 'default'}) failed: ${child.stderr}\n`);
+  return {};
+}
+
+const childKind = process.argv[process.argv.indexOf(CHILD_FLAG) + 1];
+if (process.argv.includes(CHILD_FLAG)) {
+  if (childKind === 'plain') await usePlainWasm();
+  else await initBackend({ force: 'wasm' });
   process.stdout.write(JSON.stringify(await measure()) + '\n');
   process.exit(0);
 }
 
 const info = await initBackend();
 const ours = await measure();
-const child = spawnSync(process.execPath, [process.argv[1], BASELINE_FLAG], { encoding: 'utf8', maxBuffer: 1 << 20 });
-let baseline: Figures = {};
-if (child.status === 0) baseline = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as Figures;
-else process.stderr.write(`[bench] plain wasm baseline failed: ${child.stderr}\n`);
+const plain = inChild('plain');
+const twoThreads = info.name === 'wasm' && info.threads === 1 ? inChild('ours', 2) : {};
+const round = (v: number) => Number(v.toPrecision(4));
 for (const [metric, value] of Object.entries(ours)) {
-  const base = baseline[metric];
-  report(metric, value, UNITS[metric.split('.').at(-1)!], {
+  const base = plain[metric];
+  report(metric, value.wall, UNITS[metric.split('.').at(-1)!], {
     backend: info.name,
     device: info.device,
-    ...(base ? { baseline_plain_wasm: Number(base.toPrecision(4)), ratio: Number((value / base).toFixed(2)) } : {}),
+    per_cpu_s: round(value.cpu),
+    ...(base ? { plain_wasm: round(base.wall), ratio: round(value.wall / base.wall), plain_wasm_per_cpu_s: round(base.cpu), ratio_per_cpu_s: round(value.cpu / base.cpu) } : {}),
+    ...(twoThreads[metric] ? { two_threads: round(twoThreads[metric].wall), two_threads_per_cpu_s: round(twoThreads[metric].cpu) } : {}),
   });
 }

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Store } from '../../main/store/store';
 import { importDataset } from '../../main/store/import/importer';
-import { seededRandom } from '../../main/store/split';
+import { seededRandom } from '../../main/queues/strategies/seeded-random';
 import { quantile, report } from './report';
 
 const ROWS = Number(process.env.STORE_BENCH_ROWS ?? 1_000_000);

@@ -148,7 +148,7 @@ describe('the notebook in Chromium', () => {
     expect(JSON.parse(readFileSync(join(h.workspaceDir, 'outputs.ipynb'), 'utf8')).cells[2].source).toEqual(['console.log("hi") // edited']);
     expect(errors).toEqual([]);
     await page.close();
-  });
+  }, 120_000);
 
   it('opens a Python notebook read-only with its outputs, and refuses an invalid file naming the field', async () => {
     writeNotebook(h.workspaceDir, 'py.ipynb', [code('p1', 'print(1)', [{ output_type: 'stream', name: 'stdout', text: '1\n' }], 1)], {
@@ -190,5 +190,5 @@ describe('the notebook in Chromium', () => {
     await page.keyboard.type('const s: string = learningRate;');
     await page.locator('[data-cell-id="use"] .squiggly-error').first().waitFor({ timeout: 30_000 });
     await page.close();
-  });
+  }, 120_000);
 });

@@ -1,9 +1,11 @@
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildLabpack } from '../../main/packs/author';
+import { buildLabpack, signPackFolder } from '../../main/packs/author';
+import { generateSigningKey } from '../../main/packs/signature';
 import { readPackFolder } from '../../main/packs/folder-source';
 import { DEFAULT_LIMITS } from '../../main/packs/limits';
+import { readSubmission } from '../../main/packs/submission';
 import { startBrowserMode, type BrowserModeHarness } from '../helpers/browser-mode';
 import { launchChromium, type LaunchedBrowser } from '../helpers/chromium';
 import { notebook, packZip, tempDir, writePackFolder } from '../main/packs/fixtures';
@@ -50,7 +52,7 @@ describe('lab packs in the library, in Chromium', () => {
     await card.waitFor();
     expect(await card.locator('.badge.restricted').count()).toBe(1);
     expect(await card.locator('.restricted-note').textContent()).toMatch(/cells do not run until you trust it/);
-    expect(await card.locator('.progress').textContent()).toBe('0 of 2 checks passed');
+    expect(await card.locator('.lab-progress').textContent()).toBe('0 of 2 checks passed');
     expect(existsSync(join(h.workspaceDir, 'packs', 'picked-lab', 'demo-lab.ipynb'))).toBe(false);
     expect(readdirSync(join(h.workspaceDir, 'packs', 'picked-lab')).sort()).toEqual(['data', 'labpack.json', 'picked-lab.ipynb']);
     await page.screenshot({ path: 'test-results/packs-restricted.png' });
@@ -89,6 +91,47 @@ describe('lab packs in the library, in Chromium', () => {
     await page.locator('[data-pack-id="dropped-lab"]').waitFor();
     expect(await page.getByRole('status').textContent()).toContain('Imported “Dropped lab” 1.0.0');
     expect(await page.locator('main').getAttribute('class')).not.toContain('dragging');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('hands in a lab: asks for a name, writes a .labsub into the workspace and downloads it', async () => {
+    const { page, errors } = await openLibrary();
+    const card = page.locator('[data-pack-id="software-2"]');
+    await card.getByRole('button', { name: 'Hand in…' }).click();
+    await page.getByLabel('Your name').fill('Ada Lovelace');
+    await page.screenshot({ path: 'test-results/packs-hand-in.png' });
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export hand-in file' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^software-2-ada-lovelace-\d{8}-\d{4}\.labsub$/);
+    await page.getByRole('status').filter({ hasText: 'Give this file to your instructor' }).waitFor();
+    const saved = readdirSync(join(h.workspaceDir, 'submissions'));
+    expect(saved).toEqual([download.suggestedFilename()]);
+    const { submission } = await readSubmission(readFileSync(join(h.workspaceDir, 'submissions', saved[0])), saved[0]);
+    expect(submission).toMatchObject({ attendee: 'Ada Lovelace', pack: { id: 'software-2' } });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('trusts a signing key pasted in the keys panel, and a pack signed by it opens unrestricted', async () => {
+    const { page, errors } = await openLibrary();
+    await page.getByText(/Trusted signing keys \(\d+\)/).click();
+    await page.locator('#add-key').fill('ed25519:not-a-key');
+    await page.getByRole('button', { name: 'Trust this key' }).click();
+    await page.locator('.key-error .problem').filter({ hasText: 'not an ed25519 public key' }).waitFor();
+
+    const key = generateSigningKey();
+    await page.locator('#add-key').fill(`${key.publicKey} ${key.keyId}`);
+    await page.locator('#add-key-name').fill('Workshop instructor');
+    await page.getByRole('button', { name: 'Trust this key' }).click();
+    await page.locator(`[data-key-id="${key.keyId}"]`).waitFor();
+    await page.screenshot({ path: 'test-results/packs-keys.png' });
+
+    const dir = writePackFolder(join(files, 'signed'), { id: 'signed-lab', title: 'Signed lab' });
+    await signPackFolder(dir, key.privateKeyPem, 'key');
+    writeFileSync(join(files, 'signed.labpack'), (await buildLabpack(await readPackFolder(dir, DEFAULT_LIMITS))).bytes);
+    await page.locator('[data-testid="pack-file-input"]').setInputFiles(join(files, 'signed.labpack'));
+    await page.locator('[data-pack-id="signed-lab"]').waitFor();
+    expect(await page.locator('[data-pack-id="signed-lab"]').getAttribute('class')).not.toContain('restricted');
     expect(errors).toEqual([]);
     await page.close();
   });

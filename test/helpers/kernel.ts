@@ -2,7 +2,7 @@
 import { KernelManager, type KernelManagerOptions } from '../../main/kernels';
 import type { KernelSession } from '../../main/kernels';
 import type { ExecuteReplyContent } from '../../kernels/protocol';
-import type { KernelInfo, KernelOutput } from '../../main/api/kernels';
+import type { KernelStatus, KernelOutput } from '../../main/api/kernels';
 
 export interface CellRun {
   reply: ExecuteReplyContent;
@@ -14,8 +14,8 @@ export interface CellRun {
 export interface TestKernel {
   manager: KernelManager;
   session: KernelSession;
-  info: KernelInfo;
-  statuses: KernelInfo[];
+  info: KernelStatus;
+  statuses: KernelStatus[];
   run(code: string): Promise<CellRun>;
   /** Starts a cell and returns its msgId and completion without waiting. */
   start(code: string): { msgId: string; done: Promise<CellRun> };
@@ -25,7 +25,7 @@ export interface TestKernel {
 export async function startTestKernel(options: KernelManagerOptions & { notebook?: string } = {}): Promise<TestKernel> {
   const manager = new KernelManager({ backend: () => process.env.MLSYS_LAB_TEST_BACKEND ?? 'auto', log: () => {}, ...options });
   const outputs = new Map<string, KernelOutput[]>();
-  const statuses: KernelInfo[] = [];
+  const statuses: KernelStatus[] = [];
   manager.onOutput((e) => {
     if (!e.msgId) return;
     let list = outputs.get(e.msgId);

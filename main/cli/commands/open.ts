@@ -2,6 +2,8 @@ import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { builtinLabsDir, defaultWorkspaceDir, projectRoot } from '../../paths';
 import { createPacksService } from '../../packs/register';
+import { packDatasetImporter } from '../../packs/store-adapters';
+import { DatasetService } from '../../store';
 import { UsageError, type Command } from '../command';
 
 /** `mlsys-lab open FILE.labpack`: verify and import a pack into the workspace, then open the app. */
@@ -32,8 +34,20 @@ export const openCommand: Command = {
     if (!file) throw new UsageError('Which pack? Give a .labpack file or a pack folder.');
     rest.splice(rest.indexOf(file), 1);
 
-    const packs = createPacksService({ workspaceDir: workspace, labsDir: builtinLabsDir(), log: (m) => console.error(`[mlsys-lab] ${m}`) });
-    const r = await packs.import(resolve(file));
+    // the same database file the app opens (main/workspace.ts), so the pack's datasets are there
+    const datasets = new DatasetService({ file: join(workspace, 'lab.db') });
+    const packs = createPacksService({
+      workspaceDir: workspace,
+      labsDir: builtinLabsDir(),
+      log: (m) => console.error(`[mlsys-lab] ${m}`),
+      importDatasets: packDatasetImporter(datasets),
+    });
+    let r;
+    try {
+      r = await packs.import(resolve(file));
+    } finally {
+      datasets.close();
+    }
     const verb = r.status === 'unchanged' ? 'is already installed' : r.status === 'updated' ? `updated from ${r.previousVersion}` : 'installed';
     console.log(`"${r.title}" ${r.version} ${verb} in ${join(workspace, 'packs', r.id)}.`);
     for (const k of r.kept) console.log(`  kept your ${k.path}${k.keptAs !== k.path ? ` as ${k.keptAs}` : ''}`);

@@ -8,6 +8,7 @@ import { packBuild, packValidate } from './pack-build';
 import { packCheck } from './pack-check';
 import { packInit } from './pack-init';
 import { packKeygen, packSign, packVerify } from './pack-keys';
+import { packResults } from './pack-results';
 
 export interface PackSubcommand {
   name: string;
@@ -16,7 +17,7 @@ export interface PackSubcommand {
   run(argv: string[]): Promise<number>;
 }
 
-const subcommands: PackSubcommand[] = [packInit, packValidate, packBuild, packKeygen, packSign, packVerify, packCheck];
+const subcommands: PackSubcommand[] = [packInit, packValidate, packBuild, packKeygen, packSign, packVerify, packCheck, packResults];
 
 const usage = [
   'Usage: mlsys-lab pack <subcommand> [options]',
@@ -28,7 +29,7 @@ const usage = [
 
 export const packCommand: Command = {
   name: 'pack',
-  summary: 'Make, check, sign and build lab packs (init, validate, build, keygen, sign, verify, check)',
+  summary: 'Make, check, sign and build lab packs; read hand-ins (init, validate, build, keygen, sign, verify, check, results)',
   usage,
   async run(argv) {
     const [name, ...rest] = argv;

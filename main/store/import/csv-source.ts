@@ -15,15 +15,31 @@ export async function csvSource(path: string, delimiter: ',' | '\t', options: So
   let width = 0;
   const where = `"${path}"`;
 
+  let classes: Record<string, string> | null = null;
+
   function decide(records: CsvRecord[]): CsvRecord[] {
     if (!records.length) throw new StoreError('E_IMPORT', `Cannot import ${where}: it has no rows.`);
+    const preamble = options.header === undefined ? sklearnPreamble(records) : null;
+    if (preamble) {
+      // scikit-learn's bundled CSVs: "n_samples,n_features,class names..." over headerless rows
+      classes = Object.fromEntries(preamble.map((name, i) => [String(i), name]));
+      const body = records.slice(1);
+      width = body[0].fields.length;
+      const names = Array.from({ length: width }, (_, i) => (i === width - 1 ? 'target' : `feature ${i + 1}`));
+      schema = new TableSchema(names, sample(body), { ...options, labelColumn: options.labelColumn ?? -1 }, where);
+      return body;
+    }
     const first = records[0].fields;
     const header = options.header ?? looksLikeHeader(first, records.slice(1, SNIFF_ROWS).map((r) => r.fields));
     const names = header ? first : first.map((_, i) => `column ${i + 1}`);
     const body = header ? records.slice(1) : records;
     width = names.length;
-    schema = new TableSchema(names, body.slice(0, SNIFF_ROWS).filter((r) => r.fields.length === width).map((r) => r.fields), options, where);
+    schema = new TableSchema(names, sample(body), options, where);
     return body;
+  }
+
+  function sample(body: CsvRecord[]): string[][] {
+    return body.slice(0, SNIFF_ROWS).filter((r) => r.fields.length === width).map((r) => r.fields);
   }
 
   function convert(records: CsvRecord[]): SourceItem[] {
@@ -72,8 +88,22 @@ export async function csvSource(path: string, delimiter: ',' | '\t', options: So
     format: delimiter === ',' ? 'csv' : 'tsv',
     batches,
     fraction: src.fraction,
-    meta: () => ({ columns: schema?.columns ?? ([] as ColumnInfo[]), featureNames: schema?.featureNames ?? [], shape: null, classes: null }),
+    meta: () => ({ columns: schema?.columns ?? ([] as ColumnInfo[]), featureNames: schema?.featureNames ?? [], shape: null, classes }),
   };
 }
 
 export { isRejected };
+
+/**
+ * The class names of a scikit-learn dataset CSV (iris, wine, breast_cancer), whose first line is
+ * "n_samples,n_features,class_0,class_1,..." and whose rows are n_features values and a class
+ * index; null for any other file.
+ */
+function sklearnPreamble(records: readonly CsvRecord[]): string[] | null {
+  if (records.length < 2) return null;
+  const [n, f, ...names] = records[0].fields;
+  const width = records[1].fields.length;
+  if (!/^\d+$/.test(n) || !/^\d+$/.test(f) || Number(f) !== width - 1 || names.length === 0) return null;
+  if (names.some((x) => x.trim() === '' || /^-?\d/.test(x))) return null;
+  return names;
+}

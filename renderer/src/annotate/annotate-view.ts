@@ -17,7 +17,11 @@ export class AnnotateView implements View {
   private disposables: { dispose(): void }[] = [];
   private queue: QueueSummary | undefined;
   private item: AnnotatorItem | null = null;
+  /** The item after this one, already leased: shown the moment a key is pressed. */
+  private next: AnnotatorItem | null = null;
   private shownAt = 0;
+  /** When the last key went down, for the next-item timing (performance entries "annotate.next-item"). */
+  private keyAt = 0;
   private keys: string[] = [];
   /** Key presses run one after another, so fast typing never labels the wrong item. */
   private chain: Promise<void> = Promise.resolve();
@@ -133,7 +137,11 @@ export class AnnotateView implements View {
     }
     if (!action) return;
     e.preventDefault();
-    this.enqueue(action);
+    const keyAt = performance.now();
+    this.enqueue(() => {
+      this.keyAt = keyAt;
+      return action();
+    });
   }
 
   private enqueue(action: () => Promise<void>): void {
@@ -143,11 +151,32 @@ export class AnnotateView implements View {
     });
   }
 
+  /**
+   * Sends the label and, without waiting for the disk, shows the item the server leased ahead; the
+   * reply confirms it (and carries the one after). Should the server answer with another item (a
+   * lease ran out meanwhile), the server's answer wins.
+   */
   private async label(annotator: string, value: string): Promise<void> {
-    if (!this.item) return;
+    const current = this.item;
+    if (!current) return;
     const durationMs = Math.round(performance.now() - this.shownAt);
-    this.flash(value);
-    this.show(await this.api.queues.label(this.queue!.id, annotator, this.item.sampleId, value, { durationMs }));
+    const keyAt = this.keyAt;
+    this.advance();
+    const state = await this.api.queues.label(this.queue!.id, annotator, current.sampleId, value, { durationMs });
+    if (keyAt) measure('annotate.label-saved', keyAt);
+    this.reconcile(state);
+  }
+
+  private advance(): void {
+    if (!this.next) return;
+    this.showItem(this.next);
+    this.next = null;
+  }
+
+  private reconcile(state: AnnotatorState): void {
+    if (state.item?.sampleId !== this.item?.sampleId || this.item === null) return this.show(state);
+    this.setNext(state.next);
+    this.renderProgress(state.progress);
   }
 
   private async acceptSuggestion(annotator: string): Promise<void> {
@@ -160,36 +189,48 @@ export class AnnotateView implements View {
   }
 
   private async skip(annotator: string): Promise<void> {
-    if (!this.item) return;
-    this.show(await this.api.queues.skip(this.queue!.id, annotator, this.item.sampleId));
+    const current = this.item;
+    if (!current) return;
+    this.advance();
+    this.reconcile(await this.api.queues.skip(this.queue!.id, annotator, current.sampleId));
   }
 
   private async undo(annotator: string): Promise<void> {
     this.show(await this.api.queues.undo(this.queue!.id, annotator));
   }
 
-  private flash(value: string): void {
-    for (const b of this.el.buttons.querySelectorAll<HTMLElement>('.class-button')) b.classList.toggle('pressed', b.dataset.value === value);
+  private show(state: AnnotatorState): void {
+    this.showItem(state.item);
+    this.setNext(state.next);
+    this.renderProgress(state.progress);
   }
 
-  private show(state: AnnotatorState): void {
-    this.item = state.item;
+  private setNext(next: AnnotatorItem | null): void {
+    this.next = next;
+    // decode the next image now, so that showing it costs nothing
+    if (next?.display.kind === 'image') void Object.assign(new Image(), { src: next.display.src }).decode().catch(() => {});
+  }
+
+  private showItem(item: AnnotatorItem | null): void {
+    this.item = item;
     this.shownAt = performance.now();
     this.el.status.classList.remove('error');
-    this.el.status.textContent = state.item?.previousLabel ? `Correcting: you labeled this ${state.item.previousLabel}. Your next key writes a correction.` : '';
-    for (const b of this.el.buttons.querySelectorAll<HTMLElement>('.class-button')) {
-      b.classList.remove('pressed');
-      b.classList.toggle('previous', b.dataset.value === state.item?.previousLabel);
-    }
-    if (state.item) {
-      this.el.sample.replaceChildren(renderSample(state.item.display, { large: true }));
-      this.el.sample.dataset.sampleId = String(state.item.sampleId);
+    this.el.status.textContent = item?.previousLabel ? `Correcting: you labeled this ${item.previousLabel}. Your next key writes a correction.` : '';
+    for (const b of this.el.buttons.querySelectorAll<HTMLElement>('.class-button')) b.classList.toggle('previous', b.dataset.value === item?.previousLabel);
+    if (item) {
+      this.el.sample.replaceChildren(renderSample(item.display, { large: true }));
+      this.el.sample.dataset.sampleId = String(item.sampleId);
     } else {
       this.el.sample.replaceChildren(h('p', { class: 'annotate-done' }, 'Nothing left to label in this queue. Thank you!'));
       delete this.el.sample.dataset.sampleId;
     }
     this.renderSuggestion();
-    this.renderProgress(state.progress);
+    const keyAt = this.keyAt;
+    if (keyAt) {
+      this.keyAt = 0;
+      // painted on the next frame: that is when the annotator sees it
+      requestAnimationFrame(() => measure('annotate.next-item', keyAt));
+    }
   }
 
   private renderSuggestion(): void {
@@ -215,4 +256,10 @@ export class AnnotateView implements View {
 function seconds(s: number | null): string {
   if (s === null) return '–';
   return s < 1 ? `${Math.round(s * 1000)} ms` : `${s.toFixed(1)} s`;
+}
+
+/** A performance entry from `start` to now (the bench reads them); old entries are dropped. */
+function measure(name: string, start: number): void {
+  if (performance.getEntriesByName(name).length > 5000) performance.clearMeasures(name);
+  performance.measure(name, { start, end: performance.now() });
 }

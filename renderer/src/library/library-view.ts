@@ -5,6 +5,8 @@ import type { View } from '../shell/view';
 import { uploadPack } from './pack-upload';
 import { progressText } from './progress-text';
 import { confirmTrust } from './trust-dialog';
+import { handIn } from './hand-in-dialog';
+import { trustedKeysPanel } from './trusted-keys';
 
 /**
  * The lab library: every pack the workspace knows, from its real manifest, with each lab's
@@ -14,6 +16,8 @@ import { confirmTrust } from './trust-dialog';
 export class LibraryView implements View {
   readonly title = 'Library';
   private disposables: { dispose(): void }[] = [];
+  /** Shows a message in the status line (set once mounted). */
+  private announce: (message: string) => void = () => {};
 
   constructor(private readonly api: LabApi) {}
 
@@ -24,6 +28,7 @@ export class LibraryView implements View {
     const picker = h('input', { type: 'file', accept: '.labpack', hidden: true, 'aria-hidden': 'true', tabindex: '-1', 'data-testid': 'pack-file-input' });
     const importBtn = h('button', { type: 'button', class: 'import-pack' }, 'Import lab pack…');
     const dropHint = h('div', { class: 'drop-hint', 'aria-hidden': 'true' }, 'Drop a .labpack to import it');
+    const keys = trustedKeysPanel(this.api);
     host.append(
       h(
         'header',
@@ -31,17 +36,23 @@ export class LibraryView implements View {
         h('div', {}, h('h1', {}, 'Lab library'), h('p', { class: 'muted' }, 'Labs for the Machine Learning Systems curriculum. Everything runs on this machine, offline.')),
         h('div', { class: 'library-actions' }, importBtn, picker),
       ),
+      keys.element,
       status,
       problems,
       list,
       dropHint,
     );
 
+    this.announce = (message) => {
+      status.className = 'import-status ok';
+      status.textContent = message;
+    };
     const render = async () => {
       const [{ packs, problems: broken }, progress] = await Promise.all([this.api.library.list(), this.api.packs.progress().catch(() => [] as LabProgress[])]);
       const byId = new Map(progress.map((p) => [p.packId, p]));
       list.replaceChildren(...(packs.length ? packs.map((p) => this.card(p, byId.get(p.id))) : [h('p', { class: 'muted' }, 'No lab packs yet.')]));
       problems.replaceChildren(...broken.map((p) => h('div', { class: 'problem', role: 'alert' }, `Could not read ${p.path}: ${p.message}`)));
+      await keys.refresh();
     };
 
     const importFile = async (file: File) => {
@@ -118,6 +129,11 @@ export class LibraryView implements View {
     const trustBtn = pack.trusted
       ? null
       : h('button', { type: 'button', class: 'trust-pack', title: 'Let this pack’s cells run' }, 'Trust…');
+    const handInBtn = h('button', { type: 'button', class: 'hand-in', title: 'Export a file with your checks and notebooks for your instructor' }, 'Hand in…');
+    handInBtn.addEventListener('click', async () => {
+      const file = await handIn(this.api, pack);
+      if (file) this.announce(`Saved ${file.fileName} (${file.checksPassed} of ${file.checksTotal} checks passed) to ${file.path}. Give this file to your instructor.`);
+    });
     trustBtn?.addEventListener('click', async () => {
       const info = await this.api.packs.trustInfo(pack.id);
       await confirmTrust(this.api, info);
@@ -129,7 +145,7 @@ export class LibraryView implements View {
       h('p', { class: 'summary' }, pack.summary),
       h('ul', { class: 'topics', 'aria-label': 'Topics' }, ...pack.topics.map((t) => h('li', { class: 'topic' }, t))),
       h('ul', { class: 'pack-notebooks', 'aria-label': 'Notebooks' }, ...pack.notebooks.map((nb) => h('li', {}, h('a', { href: notebookHash({ pack: pack.id, notebook: nb }), class: 'open-notebook' }, `Open ${nb}`)))),
-      progressLine ? h('p', { class: 'progress' }, progressLine) : null,
+      progressLine ? h('p', { class: 'lab-progress' }, progressLine) : null,
       pack.trusted ? null : h('div', { class: 'restricted-note' }, h('span', {}, 'Restricted: you can read this lab, but its cells do not run until you trust it.'), trustBtn),
       h(
         'footer',
@@ -138,6 +154,7 @@ export class LibraryView implements View {
         h('span', { class: 'muted' }, `v${pack.version} · ${pack.author}`),
         pack.source === 'imported' ? h('span', { class: 'badge imported' }, 'imported') : null,
         pack.trusted ? null : h('span', { class: 'badge restricted', title: 'Cells do not run until you trust this pack' }, 'restricted'),
+        handInBtn,
       ),
     );
   }

@@ -42,6 +42,8 @@ export class CellView {
   private editorDisposables: Monaco.IDisposable[] = [];
   private editing = false;
   private run: CellRunState | undefined;
+  /** Markdown and outputs are drawn when the cell first comes near the viewport (or in idle time). */
+  private revealed = false;
 
   constructor(
     public cell: CellData,
@@ -102,12 +104,29 @@ export class CellView {
     return this.cell.id;
   }
 
+  get isRevealed(): boolean {
+    return this.revealed;
+  }
+
+  /** Draws the rendered markdown and the outputs; until then the cell shows its source only. */
+  reveal(): void {
+    if (this.revealed) return;
+    this.revealed = true;
+    this.refresh();
+  }
+
   /** Redraws everything from `cell` (after a type change or reload). */
   refresh(): void {
     const c = this.cell;
     this.element.dataset.type = c.type;
     this.element.classList.toggle('markdown-cell', c.type === 'markdown');
     this.showPreview();
+    if (!this.revealed) {
+      this.rendered.hidden = true;
+      this.input.hidden = false;
+      this.setRun(this.run);
+      return;
+    }
     this.setOutputs(c.outputs);
     this.setRun(this.run);
     this.renderRendered();
@@ -157,6 +176,7 @@ export class CellView {
 
   /** Creates the Monaco editor for this cell; cheap to call again. */
   ensureEditor(): Monaco.editor.IStandaloneCodeEditor | undefined {
+    this.reveal();
     const monaco = this.host.monaco();
     if (this.editor || !monaco) return this.editor;
     const model = this.host.model(this.cell);
@@ -221,6 +241,7 @@ export class CellView {
   }
 
   setEditing(editing: boolean): void {
+    this.reveal();
     this.editing = editing;
     this.element.classList.toggle('editing', editing);
     this.renderRendered();
@@ -237,6 +258,10 @@ export class CellView {
   }
 
   setOutputs(outputs: NotebookOutput[]): void {
+    if (!this.revealed) {
+      this.renderPrompt();
+      return;
+    }
     if (this.cell.type !== 'code') outputs = [];
     const ctx = { trusted: this.host.trusted, metadata: {} };
     const next: OutputView[] = [];

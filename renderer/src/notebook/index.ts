@@ -12,3 +12,13 @@ export function notebookHash(ref: NotebookRef): string {
   const q = 'path' in ref ? new URLSearchParams({ path: ref.path }) : new URLSearchParams({ pack: ref.pack, notebook: ref.notebook });
   return `#/notebook?${q}`;
 }
+
+/**
+ * Starts loading the editor while the app is idle (on the library screen), as VS Code warms its
+ * editor at startup: opening the first notebook then costs only drawing it.
+ */
+export function preloadNotebookEditor(): void {
+  const go = () => void import('./monaco').then((m) => m.loadMonaco());
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(go, { timeout: 2000 });
+  else setTimeout(go, 500);
+}

@@ -34,7 +34,7 @@ export function loadMonaco(): Promise<MonacoApi> {
     (self as unknown as { MonacoEnvironment: Monaco.Environment }).MonacoEnvironment = {
       getWorker: (_id: string, label: string) => (label === 'typescript' || label === 'javascript' ? new TsWorker() : new EditorWorker()),
     };
-    const monaco = await import('monaco-editor');
+    const monaco = (await import('./monaco-entry')) as unknown as MonacoApi;
     const ts = monaco.typescript;
     ts.typescriptDefaults.setCompilerOptions({
       target: ts.ScriptTarget.ES2020,
@@ -50,12 +50,29 @@ export function loadMonaco(): Promise<MonacoApi> {
     ts.typescriptDefaults.setDiagnosticsOptions({ noSemanticValidation: false, noSyntaxValidation: false, diagnosticCodesToIgnore: NOTEBOOK_NORMAL });
     ts.typescriptDefaults.setEagerModelSync(true);
     addCellTypes(monaco, 'file:///mlsys-lab/cell-globals.d.ts', CELL_GLOBALS);
+    await warmUp(monaco);
     // the TensorFlow.js declarations are big (~2 MB): load them after the editor is usable
     void import('virtual:tfjs-types').then(({ default: files }) => {
       for (const [path, text] of Object.entries(files)) ts.typescriptDefaults.addExtraLib(text, `file:///${path}`);
     });
     return monaco;
   })());
+}
+
+/**
+ * The first editor costs most (Monaco's services, the TypeScript tokenizer and language features,
+ * the worker): pay that once, off screen, while the app is idle, not when a notebook opens.
+ */
+async function warmUp(monaco: MonacoApi): Promise<void> {
+  const host = document.createElement('div');
+  host.style.cssText = 'position:fixed;left:-10000px;top:0;width:300px;height:60px;visibility:hidden';
+  document.body.append(host);
+  const model = monaco.editor.createModel('const warm: number = 1;\n', 'typescript', monaco.Uri.parse('file:///mlsys-lab/warm-up.ts'));
+  const editor = monaco.editor.create(host, { model, minimap: { enabled: false }, lineNumbers: 'off', fontSize: 13, lineHeight: 19 });
+  await new Promise((r) => setTimeout(r, 50));
+  editor.dispose();
+  model.dispose();
+  host.remove();
 }
 
 /** Declarations every cell sees (the kernel's `lab` API, for one). */

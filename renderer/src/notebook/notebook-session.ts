@@ -3,7 +3,7 @@
  * sends edits (typing is batched per cell, structural edits go at once and in order), and
  * applies the session's change events, skipping the echo of its own edits.
  */
-import type { CellData, CellRunState, KernelInfo, LabApi, NotebookChange, NotebookDocument, NotebookEdit, NotebookRef, NotebookState } from '../../../main/api';
+import type { CellData, CellRunState, NotebookKernelStatus, LabApi, NotebookChange, NotebookDocument, NotebookEdit, NotebookRef, NotebookState } from '../../../main/api';
 
 export interface SessionListener {
   /** Cells were inserted, deleted, moved or retyped by someone else (or reloaded): redraw the list. */
@@ -12,7 +12,7 @@ export interface SessionListener {
   cell(cellId: string, change: NotebookChange): void;
   run(cellId: string, run: CellRunState): void;
   state(state: NotebookState): void;
-  kernel(info: KernelInfo): void;
+  kernel(info: NotebookKernelStatus): void;
   error(message: string): void;
 }
 

@@ -5,7 +5,7 @@
  * a long notebook opens fast.
  */
 import type * as Monaco from 'monaco-editor';
-import type { CellData, CellType, KernelInfo, LabApi, NotebookChange, NotebookRef, NotebookState } from '../../../main/api';
+import type { CellData, CellType, NotebookKernelStatus, LabApi, NotebookChange, NotebookRef, NotebookState } from '../../../main/api';
 import { ApiCallError } from '../api/client';
 import { defaultRegistry } from '../outputs/output-view';
 import { h } from '../shell/dom';
@@ -92,15 +92,14 @@ export class NotebookView implements View, CellHost {
     this.renderKernel(doc.kernel);
     this.select(0, false);
     this.listen();
+    this.observeCells();
     performance.mark('notebook-rendered');
     // editors come after the first paint; the cells can be read and navigated meanwhile
     void loadMonaco().then((monaco) => {
       if (this.disposed) return;
       this.monacoApi = monaco;
-      for (const c of this.session.doc.cells) if (c.type === 'code') this.model(c);
-      this.observeCells();
-      this.root.dataset.editors = 'ready';
-      performance.mark('notebook-interactive');
+      performance.mark('monaco-loaded');
+      this.drainEditors();
     });
   }
 
@@ -236,7 +235,7 @@ export class NotebookView implements View, CellHost {
     }
   }
 
-  private renderKernel(k: KernelInfo): void {
+  private renderKernel(k: NotebookKernelStatus): void {
     this.kernelEl.dataset.state = k.state;
     const where = [k.backend, k.device].filter(Boolean).join(' · ');
     this.kernelEl.textContent = `Kernel: ${k.state === 'none' ? 'not started' : k.state}${where ? ` (${where})` : ''}`;
@@ -324,19 +323,56 @@ export class NotebookView implements View, CellHost {
     return confirm(`"${this.session.doc.title}" has unsaved changes. Leave without saving? (They stay open in this session until the app quits.)`);
   }
 
+  private near = new Set<CellView>();
+  private observedOnce = false;
+
+  private laterQueue = new Set<CellView>();
+
+  /** Cells near the viewport are drawn in full and get their editor; the rest wait for idle time. */
   private observeCells(): void {
     this.observer = new IntersectionObserver(
       (entries) => {
         for (const e of entries) {
-          if (!e.isIntersecting) continue;
           const view = this.views.get((e.target as HTMLElement).dataset.cellId ?? '');
-          if (view && !view.editor && view.cell.type === 'code') this.editorQueue.add(view);
+          if (!view) continue;
+          if (!e.isIntersecting) {
+            this.near.delete(view);
+            continue;
+          }
+          this.near.add(view);
+          view.reveal();
+          if (!view.editor && view.cell.type === 'code') {
+            // cells actually in view get their editor first; those within the margin after them
+            const r = e.boundingClientRect;
+            const root = this.cellsEl.getBoundingClientRect();
+            (r.bottom > root.top && r.top < root.bottom ? this.editorQueue : this.laterQueue).add(view);
+          }
         }
-        this.drainEditors();
+        this.observedOnce = true;
+        if (this.monacoApi) this.drainEditors();
       },
-      { root: null, rootMargin: '400px 0px' },
+      { root: this.cellsEl, rootMargin: '600px 0px' },
     );
     for (const v of this.views.values()) this.observer.observe(v.element);
+  }
+
+  /** Draws the cells that are not in view yet, and makes their editor models, a few at a time. */
+  private revealInIdleTime(): void {
+    const idle = (cb: (deadline: IdleDeadline) => void) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(cb, { timeout: 500 }) : setTimeout(() => cb({ timeRemaining: () => 8, didTimeout: true }), 16));
+    const step = (deadline: IdleDeadline) => {
+      if (this.disposed) return;
+      for (const c of this.session.doc.cells) {
+        if (deadline.timeRemaining() < 2) break;
+        const v = this.views.get(c.id);
+        if (!v) continue;
+        if (!v.isRevealed) v.reveal();
+        // one model per code cell, so TypeScript knows what every cell declares
+        else if (c.type === 'code' && this.monacoApi && !this.models.has(c.id)) this.model(c);
+      }
+      const pending = this.session.doc.cells.some((c) => !this.views.get(c.id)?.isRevealed || (c.type === 'code' && this.monacoApi && !this.models.has(c.id)));
+      if (pending) idle(step);
+    };
+    idle(step);
   }
 
   private draining = false;
@@ -346,12 +382,22 @@ export class NotebookView implements View, CellHost {
     this.draining = true;
     const step = () => {
       const start = performance.now();
-      for (const v of this.editorQueue) {
-        this.editorQueue.delete(v);
-        if (this.views.get(v.id) === v) v.ensureEditor();
-        if (performance.now() - start > 12) break;
+      for (const queue of [this.editorQueue, this.laterQueue]) {
+        for (const v of queue) {
+          // the editors in view are made in one go (one layout, one paint); the rest a few per frame
+          if (queue === this.laterQueue && performance.now() - start > 12) break;
+          queue.delete(v);
+          if (this.views.get(v.id) === v && this.near.has(v)) v.ensureEditor();
+        }
+        if (queue.size) break;
+        // the editors in view exist: the notebook is interactive (the benchmark waits for this)
+        if (queue === this.editorQueue && !this.root.dataset.editors && this.observedOnce) {
+          this.root.dataset.editors = 'ready';
+          performance.mark('notebook-interactive');
+          this.revealInIdleTime();
+        }
       }
-      if (this.editorQueue.size && !this.disposed) requestAnimationFrame(step);
+      if ((this.editorQueue.size || this.laterQueue.size) && !this.disposed) requestAnimationFrame(step);
       else this.draining = false;
     };
     requestAnimationFrame(step);

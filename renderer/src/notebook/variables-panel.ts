@@ -1,5 +1,5 @@
 /** The kernel's variables (inspect_variables): names, types, tensor shapes and bytes. */
-import type { VariableInfo } from '../../../main/api';
+import type { KernelVariable } from '../../../main/api';
 import { h } from '../shell/dom';
 
 function bytes(n: number | undefined): string {
@@ -9,7 +9,7 @@ function bytes(n: number | undefined): string {
   return `${(n / 1024 ** 2).toFixed(1)} MiB`;
 }
 
-export function renderVariables(host: HTMLElement, vars: VariableInfo[] | string): void {
+export function renderVariables(host: HTMLElement, vars: KernelVariable[] | string): void {
   if (typeof vars === 'string') {
     host.replaceChildren(h('p', { class: 'muted' }, vars));
     return;

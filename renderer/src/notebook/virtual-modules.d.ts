@@ -11,3 +11,8 @@ declare module 'monaco-editor/language/typescript/ts.worker?worker' {
   const Worker: new () => globalThis.Worker;
   export default Worker;
 }
+// Monaco's ESM modules without declarations of their own at these paths (the API types come from
+// `monaco-editor` itself; see monaco.ts).
+declare module 'monaco-editor/editor/*';
+declare module 'monaco-editor/features/*';
+declare module 'monaco-editor/languages/*';

@@ -90,6 +90,17 @@ describe('wasm gradient kernels', () => {
     expectClose(r);
   });
 
+  it('maxPool gradients match cpu, ties and overlapping windows included', async () => {
+    const cases = [[2, 2, 'valid'], [3, 2, 'same'], [2, 1, 'valid'], [3, 3, 'same']] as const;
+    const r = await onBoth(() => cases.flatMap(([size, strides, pad]) => {
+      // rounded values make ties common: the first maximum of a window gets the gradient
+      const x = tf.round(tf.mul(seeded([2, 7, 9, 3], 19), 2));
+      const weights = seeded(tf.maxPool(x as tf.Tensor4D, size, strides, pad).shape, 20);
+      return tf.grads((a: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(a as tf.Tensor4D, size, strides, pad), weights)))([x]);
+    }));
+    expectClose(r, 1e-5);
+  });
+
   it('slice and gather, which we run heap to heap, match cpu', async () => {
     const r = await onBoth(() => {
       const x = seeded([5, 6, 7, 3], 16);

@@ -50,4 +50,26 @@ describe('energy in the kernel', () => {
     await expect(k.labApi().measure(42 as never)).rejects.toThrow('lab.energy.measure needs a function to run, got number');
     expect(k.labApi().totals().lab).toBeNull();
   });
+
+  it('takes its settings and lab from the environment main starts the kernel with, and survives bad values', async () => {
+    const env = { MLSYS_LAB_GRID_INTENSITY: '56', MLSYS_LAB_CPU_WATTS_PER_CORE: '7', MLSYS_LAB_LAB_ID: 'lab-3' };
+    const saved = { ...process.env };
+    Object.assign(process.env, { MLSYS_LAB_POWERCAP_ROOT: '/nonexistent', MLSYS_LAB_NVIDIA_SMI: '/nonexistent/nvidia-smi' });
+    try {
+      const k = KernelEnergy.fromEnv(env);
+      cleanup.push(() => k.dispose());
+      expect(k.labApi().gridIntensity).toBe(56);
+      expect(k.labApi().sources().cpu.method).toMatch(/7 W per busy core \(setting energy.cpuWattsPerCore\)/);
+      await k.finishCell(k.startCell());
+      expect(k.labApi().totals().lab).toMatchObject({ count: 1 });
+
+      const logged: string[] = [];
+      const bad = KernelEnergy.fromEnv({ MLSYS_LAB_GRID_INTENSITY: 'lots' }, (m) => logged.push(m));
+      cleanup.push(() => bad.dispose());
+      expect(bad.labApi().gridIntensity).toBe(480);
+      expect(logged[0]).toMatch(/energy settings ignored: Grid intensity must be .* got NaN/);
+    } finally {
+      process.env = saved;
+    }
+  });
 });

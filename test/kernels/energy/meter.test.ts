@@ -152,8 +152,6 @@ describe('measuring GPU energy with nvidia-smi', () => {
     const gpu = report.components.find((c) => c.component === 'gpu')!;
     expect(gpu.joules / report.wallSeconds).toBeGreaterThan(92.5 * 0.95);
     expect(gpu.joules / report.wallSeconds).toBeLessThan(92.5 * 1.05);
-    // samples queued during the loop were read afterwards; how many depends on the machine's load
-    expect(Number(/, (\d+) samples$/.exec(gpu.method)?.[1])).toBeGreaterThanOrEqual(2);
   });
 
   it('does not hold up a kernel while nvidia-smi is probed; spans begun before sampling have no GPU figure', async () => {
@@ -163,7 +161,7 @@ describe('measuring GPU energy with nvidia-smi', () => {
       cleanup.push(() => m.dispose());
       expect(m.status().gpu).toEqual({ source: 'none', method: 'not measured', reason: 'nvidia-smi is still being probed' });
       const early = m.start();
-      await m.gpuReady;
+      await m.gpuSampling();
       expect(m.status().gpu.source).toBe('measured');
       expect((await early.stop()).components.map((c) => c.component)).toEqual(['cpu']);
       expect((await m.start().stop()).components.map((c) => c.component)).toEqual(['cpu', 'gpu']);

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { csvRows, NvidiaPowerSampler, parseTimestamp, parseWatts, PowerTrack, probeGpus } from '../../../kernels/energy/nvidia-smi';
 import { NVIDIA_SMI_STUB } from './powercap-fixture';
@@ -98,6 +101,32 @@ describe('sampling GPU power', () => {
       expect(sampler.describe()).toBe('nvidia-smi power.draw every 100 ms, GPU 0 NVIDIA A100-SXM4-40GB + GPU 2 Tesla T4');
     } finally {
       sampler.dispose();
+    }
+  });
+
+  it("integrates samples at nvidia-smi's timestamps, not when they were read", async () => {
+    // 100 W for a second, then 0 W for a second, sampled every 100 ms, all delivered at once
+    // afterwards, as when a synchronous cell kept the kernel from reading the pipe
+    const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+    const stamp = (ms: number) => {
+      const d = new Date(ms);
+      return `${d.getFullYear()}/${pad(d.getMonth() + 1)}/${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
+    };
+    const t0 = Date.now() - 5000;
+    const lines = Array.from({ length: 21 }, (_, i) => `${stamp(t0 + i * 100)}, 0, ${i <= 10 ? '100.00' : '0.00'} W`);
+    const dir = mkdtempSync(join(tmpdir(), 'mlsys-smi-'));
+    writeFileSync(join(dir, 'queued.csv'), lines.join('\n') + '\n');
+    process.env.NVIDIA_SMI_STUB_REPLAY = join(dir, 'queued.csv');
+    const sampler = new NvidiaPowerSampler(NVIDIA_SMI_STUB, [{ index: 0, name: 'NVIDIA A100-SXM4-40GB', watts: 100 }], 100);
+    try {
+      await sampler.whenCovered(t0 + 2000, 5000);
+      // 1 s at 100 W, then the 100 -> 0 W ramp of one sample interval (5 J)
+      expect(sampler.energyBetween(t0, t0 + 2000).joules).toBeCloseTo(105, 6);
+      expect(sampler.energyBetween(t0 + 1100, t0 + 2000).joules).toBeCloseTo(0, 6);
+      expect(sampler.energyBetween(t0 + 250, t0 + 750).joules).toBeCloseTo(50, 6);
+    } finally {
+      sampler.dispose();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

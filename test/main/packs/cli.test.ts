@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openCommand } from '../../../main/cli/commands/open';
@@ -77,10 +77,15 @@ describe('npx mlsys-lab pack', () => {
   it('open imports a .labpack into the workspace without starting the app when asked', async () => {
     const dir = join(root, 'lab');
     await pack('init', dir);
+    mkdirSync(join(dir, 'data'));
+    writeFileSync(join(dir, 'data', 'iris.csv'), 'petal,species\n1.4,setosa\n4.7,versicolor\n');
+    const manifest = JSON.parse(readFileSync(join(dir, 'labpack.json'), 'utf8'));
+    writeFileSync(join(dir, 'labpack.json'), JSON.stringify({ ...manifest, datasets: [{ path: 'data/iris.csv', format: 'csv', rows: 2, name: 'iris' }] }));
     await pack('build', dir, '-o', join(root, 'lab.labpack'));
     printed();
     expect(await openCommand.run([join(root, 'lab.labpack'), '--workspace', join(root, 'ws'), '--no-start'])).toBe(0);
-    expect(printed()).toMatch(/"lab" 0\.1\.0 installed in .*ws\/packs\/lab\.\nIt is unsigned: it opens in restricted mode/);
+    expect(printed()).toMatch(/"lab" 0\.1\.0 installed in .*ws\/packs\/lab\.\n  dataset data\/iris\.csv: 2 samples as "iris"\nIt is unsigned: it opens in restricted mode/);
     expect(existsSync(join(root, 'ws/packs/lab/lab.ipynb'))).toBe(true);
+    expect(existsSync(join(root, 'ws/lab.db'))).toBe(true);
   });
 });

@@ -9,6 +9,7 @@ import { DEFAULT_LIMITS } from '../../../main/packs/limits';
 import { generateSigningKey } from '../../../main/packs/signature';
 import { builtinLabsDir } from '../../../main/paths';
 import { createPacksService } from '../../../main/packs/register';
+import { trustGatedKernels } from '../../../main/packs/trust-gate';
 import { createWorkspace, type Workspace } from '../../../main/workspace';
 import { notebook, packZip, tempDir, writePackFolder } from './fixtures';
 
@@ -41,6 +42,9 @@ describe('importing a lab pack', () => {
     const r = await call<PackImportResult>('packs.import', file);
     expect(r).toMatchObject({ id: 'demo-lab', version: '1.0.0', status: 'installed', trusted: false, trustReason: 'unsigned', signerKeyId: null, kept: [] });
     expect(readFileSync(join(root, 'workspace/packs/demo-lab/data/points.csv'), 'utf8')).toBe('x,y\n1,2\n3,4\n');
+    // its dataset is in the workspace database, through the datasets service
+    expect(r.datasets).toEqual([expect.objectContaining({ path: 'data/points.csv', status: 'imported', name: 'demo-lab-points', samples: 2 })]);
+    expect((await call<{ name: string; sampleCount: number }[]>('datasets.list')).map((d) => [d.name, d.sampleCount])).toEqual([['demo-lab-points', 2]]);
 
     const { packs, problems } = await list();
     expect(problems).toEqual([]);
@@ -153,6 +157,25 @@ describe('importing a lab pack', () => {
     expect(problems).toHaveLength(1);
     expect(problems[0].message).toMatch(/packs\/demo-lab\/labpack\.json: field "\(root\)" is not valid JSON/);
     expect(existsSync(join(root, 'workspace/packs/demo-lab/demo-lab.ipynb'))).toBe(true);
+  });
+});
+
+describe('restricted mode at the kernel', () => {
+  it('starts no kernel for a notebook of an untrusted pack until it is trusted; other notebooks are not affected', async () => {
+    await call('packs.import', await buildPack(join(root, 'demo'), {}));
+    const started: string[] = [];
+    const kernel = { execute: async () => {}, interrupt: async () => {}, restart: async () => {}, variables: async () => [], onStatus: () => ({ dispose() {} }), dispose: async () => {} };
+    const gated = trustGatedKernels(async (path) => {
+      started.push(path);
+      return kernel;
+    }, ws.packs);
+    await expect(gated('notebooks/demo-lab/demo-lab.ipynb')).rejects.toThrow(/"Demo lab" is in restricted mode \(unsigned\): you can read and edit its notebooks, but cells run only after you trust the pack/);
+    expect(started).toEqual([]);
+    await gated('notebooks/software-2/software-2.ipynb'); // built-in: trusted
+    await gated('scratch/mine.ipynb'); // the attendee's own notebook: no pack
+    await call('packs.trust', 'demo-lab');
+    await gated('notebooks/demo-lab/demo-lab.ipynb');
+    expect(started).toEqual(['notebooks/software-2/software-2.ipynb', 'scratch/mine.ipynb', 'notebooks/demo-lab/demo-lab.ipynb']);
   });
 });
 

@@ -51,7 +51,10 @@ describe('queue service over the workspace database', () => {
       expect(state.item!.suggestion).toEqual({ value: 'cat', probability: expect.closeTo(0.48, 5) });
       expect(state.item!.display).toEqual({ kind: 'text', text: `pet number ${w.sampleIds.indexOf(state.item!.sampleId)}` });
       seen.push(state.item!.sampleId);
+      // the item after this one is already leased to ana, and is what the label's reply brings
+      const ahead = state.next!.sampleId;
       state = await w.service.label(q.id, 'ana', state.item!.sampleId, 'dog', { durationMs: 800 });
+      expect(state.item!.sampleId).toBe(ahead);
     }
     expect(seen.every((id) => ambiguous.has(id))).toBe(true);
     expect(state.progress).toMatchObject({ labeledByMe: 5, labeled: 5, target: 50, poolSize: 50, poolShare: 0.1 });
@@ -72,13 +75,14 @@ describe('queue service over the workspace database', () => {
     const q = await w.service.create({ datasetId: w.datasetId, name: 'q', strategy: 'random', classes: CLASSES, leaseSeconds: 60, overlap: 0 });
     const a = await w.service.resume(q.id, 'ana');
     const b = await w.service.resume(q.id, 'bo');
-    expect(b.item!.sampleId).not.toBe(a.item!.sampleId);
+    // each holds the item shown and the one after it, and nobody holds another's
+    expect(new Set([a.item, a.next, b.item, b.next].map((x) => x!.sampleId)).size).toBe(4);
     expect((await w.service.resume(q.id, 'ana')).item!.sampleId).toBe(a.item!.sampleId);
     await expect(w.service.label(q.id, 'bo', a.item!.sampleId, 'cat')).rejects.toThrow(/with another annotator/);
     now += 61_000;
-    // ana's lease ran out: cy gets the best pending item again, which is ana's old one or better
+    // every lease ran out: cy gets the best items again, which are among those ana and bo held
     const c = await w.service.resume(q.id, 'cy');
-    expect([a.item!.sampleId, b.item!.sampleId]).toContain(c.item!.sampleId);
+    expect([a.item, a.next, b.item, b.next].map((x) => x!.sampleId)).toContain(c.item!.sampleId);
   });
 
   it('sends the overlap share to a second annotator, never the same one, and measures agreement', async () => {

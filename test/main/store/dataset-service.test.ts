@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DatasetSummary, ImportProgress, ImportReport, LabelDistribution, LabelRecord, SamplePage } from '../../../main/api';
 import { builtinLabsDir } from '../../../main/paths';
 import { createWorkspace, type Workspace } from '../../../main/workspace';
-import { createLabDataHandlers } from '../../../main/store';
+import { createLabDataHandlers, registerLabData } from '../../../main/store';
 
 const DATA = '/work/shared/data';
 let dir: string;
@@ -80,6 +80,7 @@ describe('the datasets API', () => {
     ws = createWorkspace({ workspaceDir: dir, labsDir: builtinLabsDir(), mode: 'browser', log: () => {} });
     await expect(call('datasets.list')).rejects.toMatchObject({ code: 'E_DB_CORRUPT', message: expect.stringMatching(/lab\.db is not an SQLite database/) });
     await expect(call('datasets.list')).rejects.toMatchObject({ code: 'E_DB_CORRUPT' });
+    await expect(call('queues.list')).rejects.toMatchObject({ code: 'E_DB_CORRUPT' });
     expect(((await call<{ packs: unknown[] }>('library.list')).packs.length)).toBeGreaterThan(0);
   });
 });
@@ -103,6 +104,12 @@ describe('the lab data handlers the kernel calls', () => {
     // rows stay with their labels: the first test row is the sample it claims to be
     const row = ws.datasets.store.db.prepare('SELECT features FROM samples WHERE id = ?').get(a.idsTest[0]) as { features: Buffer };
     expect(Array.from(a.xTest.subarray(0, 4))).toEqual(Array.from(new Float32Array(new Uint8Array(row.features).buffer)));
+    const last = ws.datasets.store.db.prepare('SELECT features FROM samples WHERE id = ?').get(a.idsTrain[119]) as { features: Buffer };
+    const scaled = await lab['datasets.load']('iris', { testFraction: 0.2, seed: 7, scale: 2 });
+    expect(Array.from(scaled.xTrain.subarray(119 * 4))).toEqual(Array.from(new Float32Array(new Uint8Array(last.features).buffer), (v) => v / 2));
+    // the class index of each row is its sample's label
+    const labelOf = ws.datasets.store.db.prepare('SELECT value FROM labels WHERE sample_id = ? ORDER BY id DESC LIMIT 1').pluck();
+    expect(a.classes[a.yTrain[50]]).toBe(labelOf.get(a.idsTrain[50]));
   });
 
   it('append a label as a cell, read a sample history, and check every argument', async () => {
@@ -116,6 +123,23 @@ describe('the lab data handlers the kernel calls', () => {
     await expect(lab['labels.append']({ sampleId: 1, value: 'x', source: 'import' })).rejects.toThrow(/has an unknown field "source"/);
     await expect(lab['datasets.load']('nope')).rejects.toThrow(/No dataset named "nope"\. The datasets here: "iris"/);
     await expect(lab['datasets.load']('iris', { testFraction: 2 })).rejects.toThrow(/testFraction must be at most 0.99/);
+  });
+
+  it('register on a request router by method name, and unregister on dispose', async () => {
+    await call('datasets.import', { path: join(DATA, 'sklearn/iris.csv'), labelColumn: -1 });
+    const routes = new Map<string, (args: unknown[]) => unknown>();
+    const router = {
+      register(method: string, handler: (args: unknown[]) => unknown) {
+        routes.set(method, handler);
+        return { dispose: () => routes.delete(method) };
+      },
+    };
+    const reg = registerLabData(router, ws.datasets);
+    expect([...routes.keys()].sort()).toEqual(['datasets.list', 'datasets.load', 'labels.append', 'labels.history']);
+    const loaded = (await routes.get('datasets.load')!(['iris', { seed: 1 }])) as { yTrain: Int32Array };
+    expect(loaded.yTrain.length).toBe(120);
+    reg.dispose();
+    expect(routes.size).toBe(0);
   });
 
   it('a typed array load crosses a real child-process IPC channel as typed arrays', async () => {

@@ -73,8 +73,13 @@ describe('importing CSV and TSV', () => {
     expect(report.rejected).toEqual([{ at: 'line 1202', reason: 'line 1202: column "b" is "six", not a number (the first rows had only numbers there)' }]);
   });
 
-  it('imports the real iris file (an sklearn header over numbers) with the last column as the label', async () => {
-    const report = await importDataset(store, { path: join(DATA, 'sklearn/iris.csv'), labelColumn: -1 });
+  it('imports the real iris and wine files (scikit-learn CSVs: a line of counts and class names over the rows)', async () => {
+    const wine = await importDataset(store, { path: join(DATA, 'sklearn/wine_data.csv') });
+    expect([wine.imported, wine.rejectedCount, wine.dataset.featureCount]).toEqual([178, 0, 13]);
+    expect(wine.dataset.classes).toEqual({ '0': 'class_0', '1': 'class_1', '2': 'class_2' });
+    expect(wine.dataset.columns.at(-1)).toEqual({ name: 'target', type: 'number', role: 'label', missing: 0 });
+    const report = await importDataset(store, { path: join(DATA, 'sklearn/iris.csv') });
+    expect(report.dataset.classes).toEqual({ '0': 'setosa', '1': 'versicolor', '2': 'virginica' });
     expect(report.imported).toBe(150);
     expect(report.rejectedCount).toBe(0);
     expect(report.dataset.featureCount).toBe(4);
