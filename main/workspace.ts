@@ -21,6 +21,7 @@ import { EventHub } from './rpc/event-hub';
 import { t } from './rpc/schema';
 import { appVersion } from './paths';
 import { KernelManager, LabRequestRouter, type KernelLauncher } from './kernels';
+import { notebookKernelFactory } from './kernels/notebook-kernel';
 
 export interface WorkspaceOptions {
   /** Where the database, imported packs and attendee notebooks live. Created if missing. */
@@ -136,6 +137,7 @@ export function createWorkspace(options: WorkspaceOptions): Workspace {
       { dir: join(options.workspaceDir, 'packs'), trusted: false },
     ],
     autosaveSeconds: () => settings.snapshot()['notebook.autosaveSeconds'],
+    kernels: notebookKernelFactory(kernels, (handle) => join(options.workspaceDir, handle)),
     emit: (event) => dispatcher.emit('notebooks', 'onDidChange', event),
     log,
   });
