@@ -1,0 +1,34 @@
+import { cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import type { NotebookDocument } from '../../../main/api/notebooks';
+import { builtinLabsDir, projectRoot } from '../../../main/paths';
+import { createWorkspace } from '../../../main/workspace';
+
+it('a notebook opened in the workspace runs its cells in a real kernel and gets their outputs', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mlsys-nbk-'));
+  cpSync(join(projectRoot(), 'test', 'fixtures', 'notebooks', 'small-lab.ipynb'), join(dir, 'lab.ipynb'));
+  const ws = createWorkspace({ workspaceDir: dir, labsDir: builtinLabsDir(), mode: 'browser', log: () => {} });
+  try {
+    const doc = (await ws.dispatcher.call('notebooks.open', [{ path: 'lab.ipynb' }])) as NotebookDocument;
+    const code = doc.cells.filter((c) => c.type === 'code').slice(0, 4).map((c) => c.id);
+    await ws.dispatcher.call('notebooks.run', [doc.path, code]);
+    let now = doc;
+    for (let i = 0; i < 600; i++) {
+      now = (await ws.dispatcher.call('notebooks.get', [doc.path])) as NotebookDocument;
+      if (code.every((id) => now.runs[id]?.lastRun) && code.every((id) => now.runs[id].state === 'idle')) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const cells = code.map((id) => now.cells.find((c) => c.id === id)!);
+    expect(cells.map((c) => c.executionCount)).toEqual([1, 2, 3, 4]);
+    expect(JSON.stringify(cells[0].outputs)).toContain('sum is 6');
+    expect(JSON.stringify(cells[3].outputs)).toContain('sum of doubled is 12');
+    expect(code.every((id) => now.runs[id].lastRun!.ok)).toBe(true);
+    expect(now.kernel.backend).toBeTruthy();
+    const vars = (await ws.dispatcher.call('notebooks.variables', [doc.path])) as { name: string; shape?: number[] }[];
+    expect(vars.find((v) => v.name === 'doubled')?.shape).toEqual([3]);
+  } finally {
+    await ws.dispose();
+  }
+}, 120_000);
