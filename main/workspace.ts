@@ -13,6 +13,7 @@ import { LibraryService } from './library/library-service';
 import { kernelFactory, NotebookService, registerNotebooks } from './notebooks';
 import { createPacksService, registerPacks } from './packs/register';
 import type { PacksService } from './packs/packs-service';
+import { trustGatedKernels } from './packs/trust-gate';
 import { packDatasetImporter, storeProgressSource } from './packs/store-adapters';
 import { appVersion } from './paths';
 import { QueueService, registerQueues } from './queues';
@@ -142,7 +143,8 @@ export function createWorkspace(options: WorkspaceOptions): Workspace {
     ],
     autosaveSeconds: () => settings.snapshot()['notebook.autosaveSeconds'],
     emit: (event) => dispatcher.emit('notebooks', 'onDidChange', event),
-    kernels: kernelFactory(kernels, options.workspaceDir),
+    // restricted mode: a notebook of an untrusted pack gets no kernel, so none of its cells run
+    kernels: trustGatedKernels(kernelFactory(kernels, options.workspaceDir), packs),
     log,
   });
   registerNotebooks(dispatcher, notebooks);

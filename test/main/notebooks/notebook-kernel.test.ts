@@ -5,6 +5,7 @@ import { expect, it } from 'vitest';
 import type { NotebookDocument } from '../../../main/api/notebooks';
 import { builtinLabsDir, projectRoot } from '../../../main/paths';
 import { createWorkspace } from '../../../main/workspace';
+import { writePackFolder } from '../packs/fixtures';
 
 it('a notebook opened in the workspace runs its cells in a real kernel and gets their outputs', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'mlsys-nbk-'));
@@ -32,3 +33,18 @@ it('a notebook opened in the workspace runs its cells in a real kernel and gets 
     await ws.dispose();
   }
 }, 120_000);
+
+it('a notebook of an untrusted pack opens and can be read, but its cells get no kernel until the pack is trusted', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mlsys-nbk-trust-'));
+  const ws = createWorkspace({ workspaceDir: join(dir, 'ws'), labsDir: builtinLabsDir(), mode: 'browser', log: () => {} });
+  try {
+    await ws.dispatcher.call('packs.import', [writePackFolder(join(dir, 'demo'))]);
+    const doc = (await ws.dispatcher.call('notebooks.open', [{ pack: 'demo-lab', notebook: 'demo-lab.ipynb' }])) as NotebookDocument;
+    expect(doc.cells.length).toBeGreaterThan(0);
+    const code = doc.cells.filter((c) => c.type === 'code').map((c) => c.id);
+    await expect(ws.dispatcher.call('notebooks.run', [doc.path, code])).rejects.toThrow(/restricted mode/);
+    expect(ws.kernels.list()).toEqual([]);
+  } finally {
+    await ws.dispose();
+  }
+});
