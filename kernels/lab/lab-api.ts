@@ -28,6 +28,22 @@ export interface DisplayOptions {
   metadata?: Record<string, unknown>;
 }
 
+/**
+ * Marks the handles lab.display/plot/progress return. A cell that ends with `lab.plot(...)` has
+ * already shown its output, so the kernel shows no execute_result for a handle (as IPython's
+ * display() returns None).
+ */
+export const DISPLAY_HANDLE: unique symbol = Symbol.for('mlsys-lab.display-handle') as never;
+
+/** Marks `handle` (not enumerable, so it stays out of displays and of the typed API). */
+function markHandle<T extends object>(handle: T): T {
+  return Object.defineProperty(handle, DISPLAY_HANDLE, { value: true, enumerable: false });
+}
+
+export function isDisplayHandle(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[DISPLAY_HANDLE] === true;
+}
+
 export interface DisplayHandle {
   readonly id: string;
   /** Replaces the output in place. */
@@ -98,12 +114,12 @@ export function createLabApi(host: LabHost): LabApi {
   function display(value: unknown, options: DisplayOptions = {}): DisplayHandle {
     const id = options.id ?? host.newDisplayId();
     host.publish('display_data', { data: bundle(value, options.raw), metadata: options.metadata ?? {}, transient: { display_id: id } });
-    return {
+    return markHandle({
       id,
-      update(v, o = {}) {
+      update(v: unknown, o: { raw?: boolean; metadata?: Record<string, unknown> } = {}) {
         host.publish('update_display_data', { data: bundle(v, o.raw), metadata: o.metadata ?? {}, transient: { display_id: id } });
       },
-    };
+    });
   }
 
   function figureOf(figure: PlotlyFigure | Record<string, unknown>[], layout?: Record<string, unknown>): PlotlyFigure {
@@ -134,7 +150,7 @@ export function createLabApi(host: LabHost): LabApi {
       last = now;
       handle.update(render(), { raw: true });
     };
-    return {
+    const bar: ProgressBar = {
       id: handle.id,
       update(n, d) {
         done = n;
@@ -149,6 +165,7 @@ export function createLabApi(host: LabHost): LabApi {
         redraw(true);
       },
     };
+    return markHandle(bar);
   }
 
   function fitCallback(options: FitCallbackOptions = {}): FitCallback {

@@ -8,7 +8,7 @@
  * when we are not, it terminates the running JavaScript first, and we finish the cell here.
  */
 import { runInThisContext } from 'node:vm';
-import { createLabApi, type LabApi } from '../lab/lab-api';
+import { createLabApi, isDisplayHandle, type LabApi } from '../lab/lab-api';
 import {
   PROTOCOL_VERSION,
   isKernelRequest,
@@ -273,7 +273,7 @@ export class Kernel {
       const run = runInThisContext(cell.script, { filename: cell.filename }) as Promise<{ value: unknown } | undefined>;
       const result = await Promise.race([run, cancelled]);
       if (exec.finished) return;
-      if (result && result.value !== undefined && !silent) {
+      if (result && result.value !== undefined && !silent && !isDisplayHandle(result.value)) {
         this.publish('execute_result', { execution_count: count, data: toMimeBundle(result.value), metadata: {} });
       }
       this.finish(exec, undefined);

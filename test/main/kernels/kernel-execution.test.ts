@@ -149,6 +149,13 @@ describe('a kernel process runs TypeScript cells with Jupyter semantics', () => 
     expect(shown[2]).toEqual({ 'text/html': '<b>x</b>' });
   });
 
+  it('shows no result for a cell that ends with lab.plot, as Jupyter shows none after display()', async () => {
+    const run = await k.run('lab.plot([{ type: "scatter", y: [1, 2] }])');
+    expect(run.outputs.map((o) => o.output_type)).toEqual(['display_data']);
+    const value = await k.run('const h = lab.display("x"); h.id.length > 0');
+    expect(value.outputs.map((o) => o.output_type)).toEqual(['display_data', 'execute_result']);
+  });
+
   it('records checks as outputs the runner can count', async () => {
     const run = await k.run('lab.check("two is even", 2 % 2 === 0); lab.check("one is even", 1 % 2 === 0, "1 % 2 is 1")');
     const checks = run.outputs.filter((o) => o.output_type === 'display_data').map((o) => (o as { data: Record<string, unknown> }).data[MIME.check]);
