@@ -13,7 +13,7 @@ import { LibraryService } from './library/library-service';
 import { kernelFactory, NotebookService, registerNotebooks } from './notebooks';
 import { createPacksService, registerPacks } from './packs/register';
 import type { PacksService } from './packs/packs-service';
-import { trustGatedKernels } from './packs/trust-gate';
+import { packOfNotebook, trustGatedKernels } from './packs/trust-gate';
 import { packDatasetImporter, storeProgressSource } from './packs/store-adapters';
 import { appVersion } from './paths';
 import { QueueService, registerQueues } from './queues';
@@ -145,6 +145,17 @@ export function createWorkspace(options: WorkspaceOptions): Workspace {
     emit: (event) => dispatcher.emit('notebooks', 'onDidChange', event),
     // restricted mode: a notebook of an untrusted pack gets no kernel, so none of its cells run
     kernels: trustGatedKernels(kernelFactory(kernels, options.workspaceDir), packs),
+    // every cell run goes to the runs table with its time and energy (and whether that was measured)
+    onCellRun: ({ notebook, cellId, stats }) => {
+      try {
+        const runs = datasets.store.runs;
+        const id = runs.start({ kind: 'cell', notebook, cellId, backend: stats.backend, labId: packOfNotebook(notebook) ?? undefined });
+        const energy = stats.energy;
+        runs.end(id, { status: stats.ok ? 'ok' : 'error', wallMs: stats.wallMs, energyJ: energy?.joules, co2eG: energy?.co2eGrams, energySource: energy?.source });
+      } catch (err) {
+        log(`could not record the run of cell ${cellId} of ${notebook}: ${(err as Error).message}`);
+      }
+    },
     log,
   });
   registerNotebooks(dispatcher, notebooks);

@@ -3,11 +3,18 @@
  * queue lives in main with the model, so a cell keeps running (and its outputs keep arriving in
  * the model) while no window shows the notebook.
  */
-import type { NotebookKernelStatus, NotebookVariable } from '../api/notebooks';
+import type { CellRunStats, NotebookKernelStatus, NotebookVariable } from '../api/notebooks';
 import { ApiError } from '../rpc/errors';
 import { applyKernelEvent } from './apply-kernel-event';
 import type { KernelFactory, NotebookKernel } from './kernel-port';
 import type { NotebookModel } from './notebook-model';
+
+/** One finished cell run, as the runs table keeps it. */
+export interface CellRunRecord {
+  notebook: string;
+  cellId: string;
+  stats: CellRunStats;
+}
 
 export class CellRunner {
   private kernel: Promise<NotebookKernel> | undefined;
@@ -21,6 +28,7 @@ export class CellRunner {
     private readonly model: () => NotebookModel,
     private readonly factory: KernelFactory | undefined,
     private readonly onKernel: (info: NotebookKernelStatus) => void,
+    private readonly onCellRun?: (run: CellRunRecord) => void,
   ) {}
 
   get kernelInfo(): NotebookKernelStatus {
@@ -83,6 +91,14 @@ export class CellRunner {
         applyKernelEvent(this.model(), id, { msg_type: 'execute_reply', content: { status: 'error', execution_count: null } });
       } finally {
         this.running = undefined;
+      }
+      const stats = this.model().runs.get(id)?.lastRun;
+      if (stats && this.onCellRun) {
+        try {
+          this.onCellRun({ notebook: this.path, cellId: id, stats });
+        } catch {
+          // recording is best effort: a full or broken database must not stop the notebook
+        }
       }
       // like Jupyter, an error stops the cells queued after it
       if (failed) this.dropQueue();

@@ -13,6 +13,7 @@ import { writeFileAtomic } from '../util/atomic-write';
 import { foreignLanguage, parseIpynb, serializeIpynb, TYPESCRIPT_METADATA } from './ipynb';
 import { NotebookModel } from './notebook-model';
 import { CellRunner } from './cell-runner';
+import type { CellRunRecord } from './cell-runner';
 import type { KernelFactory } from './kernel-port';
 import { readIfExists, resolveNotebook, sha256, type PackSource } from './notebook-files';
 
@@ -24,6 +25,8 @@ export interface NotebookServiceOptions {
   emit: (event: NotebookEvent) => void;
   /** Starts a kernel for a notebook; without one, cells cannot run (E_NO_KERNEL). */
   kernels?: KernelFactory;
+  /** Called after each cell run with what it measured (the workspace records it in the runs table). */
+  onCellRun?: (run: CellRunRecord) => void;
   log?: (message: string) => void;
 }
 
@@ -94,7 +97,7 @@ export class NotebookService implements Omit<NotebooksApi, 'onDidChange'> {
       announcedDirty: false,
       saving: Promise.resolve(),
     };
-    session.runner = new CellRunner(handle, () => session.model, this.options.kernels, (kernel) => session.model.announce({ kind: 'kernel', kernel }));
+    session.runner = new CellRunner(handle, () => session.model, this.options.kernels, (kernel) => session.model.announce({ kind: 'kernel', kernel }), this.options.onCellRun);
     this.attach(session);
     this.sessions.set(handle, session);
     return session;
