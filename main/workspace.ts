@@ -151,7 +151,7 @@ export function createWorkspace(options: WorkspaceOptions): Workspace {
         const runs = datasets.store.runs;
         const id = runs.start({ kind: 'cell', notebook, cellId, backend: stats.backend, labId: packOfNotebook(notebook) ?? undefined });
         const energy = stats.energy;
-        runs.end(id, { status: stats.ok ? 'ok' : 'error', wallMs: stats.wallMs, energyJ: energy?.joules, co2eG: energy?.co2eGrams, energySource: energy?.source });
+        runs.end(id, { status: stats.ok ? 'ok' : 'error', wallMs: stats.wallMs, cpuMs: stats.cpuMs, energyJ: energy?.joules, co2eG: energy?.co2eGrams, energySource: energy?.source });
       } catch (err) {
         log(`could not record the run of cell ${cellId} of ${notebook}: ${(err as Error).message}`);
       }

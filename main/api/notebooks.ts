@@ -69,6 +69,8 @@ export interface CellRunState {
 }
 export interface CellRunStats {
   wallMs: number;
+  /** CPU time of the kernel process during the run. */
+  cpuMs?: number;
   backend?: string;
   tensorsCreated?: number;
   tensorsLeaked?: number;

@@ -112,6 +112,7 @@ export function kernelFactory(manager: KernelManagerPort, workspaceDir: string):
           const stats: Omit<CellRunStats, 'ok'> | undefined = m
             ? {
                 wallMs: m.wall_ms,
+                cpuMs: m.cpu_ms,
                 backend,
                 tensorsLeaked: tensors !== undefined && tensorsBefore !== undefined ? Math.max(0, tensors - tensorsBefore) : undefined,
                 energy: runEnergy(reply.metrics?.energy),

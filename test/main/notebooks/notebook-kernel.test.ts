@@ -30,9 +30,9 @@ it('a notebook opened in the workspace runs its cells in a real kernel and gets 
     const vars = (await ws.dispatcher.call('notebooks.variables', [doc.path])) as { name: string; shape?: number[] }[];
     expect(vars.find((v) => v.name === 'doubled')?.shape).toEqual([3]);
     // every run is in the runs table with its time and its energy, which says how it was obtained
-    const runs = ws.store.db.prepare(`SELECT cell_id AS cellId, status, wall_ms AS wallMs, energy_j AS energyJ, energy_source AS source FROM runs WHERE kind = 'cell' ORDER BY id`).all() as { cellId: string; status: string; wallMs: number; energyJ: number | null; source: string | null }[];
+    const runs = ws.store.db.prepare(`SELECT cell_id AS cellId, status, wall_ms AS wallMs, cpu_ms AS cpuMs, energy_j AS energyJ, energy_source AS source FROM runs WHERE kind = 'cell' ORDER BY id`).all() as { cellId: string; status: string; wallMs: number; cpuMs: number | null; energyJ: number | null; source: string | null }[];
     expect(runs.map((r) => r.cellId)).toEqual(code);
-    expect(runs.every((r) => r.status === 'ok' && r.wallMs >= 0)).toBe(true);
+    expect(runs.every((r) => r.status === 'ok' && r.wallMs >= 0 && r.cpuMs !== null && r.cpuMs >= 0)).toBe(true);
     expect(runs.every((r) => r.energyJ !== null && r.energyJ >= 0 && (r.source === 'measured' || r.source === 'estimated'))).toBe(true);
   } finally {
     await ws.dispose();
