@@ -414,3 +414,23 @@ export interface CheckResult {
   passed: boolean;
   detail?: string;
 }
+
+/** What main answers to a cell's `datasets.load` request: a seeded train/test split as typed arrays. */
+export interface LoadedDatasetArrays {
+  datasetId: number;
+  name: string;
+  /** The shape of one sample's features: [featureCount] or [height, width, channels]. */
+  sampleShape: number[];
+  featureNames: string[];
+  classes: string[];
+  /** Display names of classes where the source has them, in class order. */
+  classNames: string[];
+  xTrain: Float32Array;
+  yTrain: Int32Array;
+  idsTrain: Float64Array;
+  xTest: Float32Array;
+  yTest: Int32Array;
+  idsTest: Float64Array;
+  /** Samples left out because they have no label yet. */
+  unlabeled: number;
+}

@@ -7,6 +7,7 @@
  *
  * Types are declared here rather than imported: kernels/ never imports main/.
  */
+import type { LoadedDatasetArrays } from '../protocol';
 import type * as tfNamespace from '@tensorflow/tfjs';
 
 type Tf = typeof tfNamespace;
@@ -34,22 +35,6 @@ export interface LoadOptions {
   scale?: number;
 }
 
-/** What main sends for datasets.load (main/store/dataset-service.ts LoadedDataset). */
-interface LoadedArrays {
-  datasetId: number;
-  name: string;
-  sampleShape: number[];
-  featureNames: string[];
-  classes: string[];
-  classNames: string[];
-  xTrain: Float32Array;
-  yTrain: Int32Array;
-  idsTrain: Float64Array;
-  xTest: Float32Array;
-  yTest: Int32Array;
-  idsTest: Float64Array;
-  unlabeled: number;
-}
 
 /** A dataset as tensors: x is [n, ...sampleShape] float32, y is [n] int32 class indices. */
 export interface LoadedTensors {
@@ -105,7 +90,7 @@ export function createDatasetsLabApi(tf: () => Tf | Promise<Tf>, request: LabReq
     datasets: {
       list: () => request('datasets.list', []) as Promise<DatasetInfo[]>,
       async load(dataset, options = {}) {
-        const [d, t] = await Promise.all([request('datasets.load', [dataset, options]) as Promise<LoadedArrays>, tf()]);
+        const [d, t] = await Promise.all([request('datasets.load', [dataset, options]) as Promise<LoadedDatasetArrays>, tf()]);
         const nTrain = d.yTrain.length;
         const nTest = d.yTest.length;
         const xTrain = t.tensor(d.xTrain, [nTrain, ...d.sampleShape], 'float32');

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { LoadedDatasetArrays } from '../../kernels/protocol';
 import type {
   DatasetSummary,
   DatasetsApi,
@@ -41,24 +42,8 @@ export interface LoadOptions {
  * with a seed. Typed arrays cross the kernel boundary by structured clone without copying into
  * JSON. Only samples with a label are included; `classes[y[i]]` is the label value.
  */
-export interface LoadedDataset {
-  datasetId: number;
-  name: string;
-  /** The shape of one sample's features: [featureCount] or [height, width, channels]. */
-  sampleShape: number[];
-  featureNames: string[];
-  classes: string[];
-  /** Display names of classes where the source has them, in class order. */
-  classNames: string[];
-  xTrain: Float32Array;
-  yTrain: Int32Array;
-  idsTrain: Float64Array;
-  xTest: Float32Array;
-  yTest: Int32Array;
-  idsTest: Float64Array;
-  /** Samples left out because they have no label yet. */
-  unlabeled: number;
-}
+/** A dataset split for training, as it crosses to the kernel (kernels/protocol.ts). */
+export type LoadedDataset = LoadedDatasetArrays;
 
 type ServiceApi = Omit<DatasetsApi, 'onDidChange' | 'onDidImportProgress'>;
 
