@@ -28,6 +28,7 @@ interface EnergyReportLike {
   carbon: { grams: number };
   short: string;
   text: string;
+  components?: { component: string; method: string; source: string }[];
 }
 
 export interface ManagedReply {
@@ -68,7 +69,8 @@ export function toKernelStatus(info: ManagedKernelInfo): NotebookKernelStatus {
 
 function runEnergy(r: EnergyReportLike | undefined): RunEnergy | undefined {
   if (!r || typeof r.energy?.joules !== 'number') return undefined;
-  return { joules: r.energy.joules, source: r.energy.source, co2eGrams: r.carbon.grams, short: r.short, text: r.text };
+  const method = r.components?.map((c) => `${c.component}: ${c.method} (${c.source})`).join('; ');
+  return { joules: r.energy.joules, source: r.energy.source, co2eGrams: r.carbon.grams, short: r.short, text: r.text, ...(method ? { method } : {}) };
 }
 
 function toEvent(output: ManagedOutput): CellKernelEvent {

@@ -16,7 +16,7 @@ import { readPackFolder } from './folder-source';
 import { openPackSource, packSourceFromBytes, type PackSource } from './pack-source';
 import { satisfies } from './semver';
 import { verifyManifestSignature, type Signer } from './signature';
-import { countCheckCells } from './check-cells';
+import { countChecks } from './check-cells';
 import { SUBMISSION_EXTENSION, writeSubmission, type ReproducibilityRecord } from './submission';
 import { baseEnvironment } from './environment';
 import { writeFileAtomic } from '../util/atomic-write';
@@ -52,8 +52,8 @@ export interface PacksServiceOptions {
   /** Told after an import or a trust change, so the library can refresh. */
   onDidChange?: () => void;
   onDidImport?: (result: PackImportResult) => void;
-  /** What the kernel knows for the reproducibility record of a hand-in (backend, device, seeds, energy method). */
-  environment?: () => Promise<Partial<ReproducibilityRecord>>;
+  /** What the kernel knows for the reproducibility record of a lab's hand-in (backend, device, seeds, energy method). */
+  environment?: (packId: string) => Promise<Partial<ReproducibilityRecord>>;
   /** <workspace>/submissions: where hand-in files are written. */
   submissionsDir?: string;
   /** Resolves when leftovers of an interrupted import have been tidied; imports and loads wait for it. */
@@ -195,7 +195,7 @@ export class PacksService implements Omit<PacksApi, 'onDidImport'> {
         checks: recorded.map((c) => ({ checkId: c.checkId, status: c.status })),
         checksPassed: passed,
         checksTotal: total,
-        reproducibility: { ...baseEnvironment(this.options.appVersion), ...(await this.options.environment?.()) },
+        reproducibility: { ...baseEnvironment(this.options.appVersion), ...(await this.options.environment?.(pack.manifest.id)) },
       },
       notebooks,
     );
@@ -222,7 +222,7 @@ export class PacksService implements Omit<PacksApi, 'onDidImport'> {
         total += cached.count;
         continue;
       }
-      const count = mtimeMs < 0 ? 0 : countCheckCells(await readFile(path, 'utf8'));
+      const count = mtimeMs < 0 ? 0 : countChecks(await readFile(path, 'utf8'));
       this.checkCellCache.set(path, { mtimeMs, count });
       total += count;
     }

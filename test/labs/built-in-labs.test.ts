@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { refreshManifest } from '../../main/packs/author';
-import { countCheckCells } from '../../main/packs/check-cells';
+import { countChecks } from '../../main/packs/check-cells';
 import { openPackSource } from '../../main/packs/pack-source';
 import { verifyPack } from '../../main/packs/verify-pack';
 
@@ -26,10 +26,10 @@ describe('built-in labs', () => {
 
     // lab 01 predates the lab rules (checks, plots); every lab from 02 on is held to them
     if (!lab.startsWith('01-')) {
-      it(`${lab} has at least three check cells and an interactive plot`, () => {
+      it(`${lab} has at least three checks (lab.check calls in check cells) and an interactive plot`, () => {
         const manifest = JSON.parse(readFileSync(join(labsDir, lab, 'labpack.json'), 'utf8')) as { notebooks: string[] };
         const texts = manifest.notebooks.map((nb) => readFileSync(join(labsDir, lab, nb), 'utf8'));
-        expect(texts.reduce((n, t) => n + countCheckCells(t), 0)).toBeGreaterThanOrEqual(3);
+        expect(texts.reduce((n, t) => n + countChecks(t), 0)).toBeGreaterThanOrEqual(3);
         expect(texts.some((t) => t.includes('lab.plot('))).toBe(true);
       });
     }

@@ -34,7 +34,7 @@ const service = () =>
     workspaceDir: join(root, 'ws'),
     labsDir: join(root, 'no-labs'),
     importDatasets: packDatasetImporter({ import: (o) => importDataset(store, o) }),
-    progress: storeProgressSource(() => store.runs),
+    progress: storeProgressSource(() => store),
   });
 
 describe('packs and the store', () => {
