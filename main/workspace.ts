@@ -160,7 +160,15 @@ export function createWorkspace(options: WorkspaceOptions): Workspace {
     autosaveSeconds: () => settings.snapshot()['notebook.autosaveSeconds'],
     emit: (event) => dispatcher.emit('notebooks', 'onDidChange', event),
     // restricted mode: a notebook of an untrusted pack gets no kernel, so none of its cells run
-    kernels: trustGatedKernels(kernelFactory(kernels, options.workspaceDir), packs),
+    // a pack's notebooks run in the attendee's copy of the pack (notebooks/<id>/, data files
+    // included), so `data/...` paths work as in `pack check`, which runs them in the pack's root
+    kernels: trustGatedKernels(
+      kernelFactory(kernels, options.workspaceDir, (nb) => {
+        const id = packOfNotebook(nb);
+        return id ? join(options.workspaceDir, 'notebooks', id) : null;
+      }),
+      packs,
+    ),
     // every cell run goes to the runs table with its time and energy (and whether that was measured)
     onActivity: (notebook, action) => progress.notebookActivity(notebook, action),
     onCellRun: (run) => {

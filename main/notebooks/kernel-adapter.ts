@@ -91,10 +91,11 @@ function toEvent(output: ManagedOutput): CellKernelEvent {
 }
 
 /** One kernel per notebook, started in the notebook's folder (relative paths in cells resolve there). */
-export function kernelFactory(manager: KernelManagerPort, workspaceDir: string): KernelFactory {
+/** `cwdOf` picks a notebook's working directory (default its folder; a pack's notebooks run in the pack's folder). */
+export function kernelFactory(manager: KernelManagerPort, workspaceDir: string, cwdOf?: (notebookPath: string) => string | null): KernelFactory {
   return async (notebookPath): Promise<NotebookKernel> => {
     const file = join(workspaceDir, notebookPath);
-    const info = await manager.start({ notebook: file, cwd: dirname(file) });
+    const info = await manager.start({ notebook: file, cwd: cwdOf?.(notebookPath) ?? dirname(file) });
     const id = info.kernelId;
     const session = () => manager.session(id);
     let backend = info.backend?.name;

@@ -9,7 +9,7 @@ import { basename, join } from 'node:path';
 import type { PackSummary } from '../api/library';
 import type { LabProgress, PackDatasetResult, PackImportResult, PackTrustInfo, PacksApi, SubmissionFile, TrustedKey } from '../api/packs';
 import { PackError } from './errors';
-import { installPack, reconcileNotebookCopies } from './install';
+import { copyPackFiles, installPack, reconcileNotebookCopies } from './install';
 import { DEFAULT_LIMITS, formatBytes, type PackLimits } from './limits';
 import { MANIFEST_FILE, SIGNATURE_FILE, parseManifest, type PackManifest } from './manifest';
 import { readPackFolder } from './folder-source';
@@ -227,6 +227,16 @@ export class PacksService implements Omit<PacksApi, 'onDidImport'> {
       total += count;
     }
     return total;
+  }
+
+  /**
+   * Copies the pack's data files that are missing from the attendee's folder (notebooks/<id>/),
+   * where its notebooks' kernels run, so that cells read them by the paths the manifest lists.
+   */
+  async prepareFiles(packId: string): Promise<string[]> {
+    if (!this.options.notebooksDir) return [];
+    const pack = await this.find(packId);
+    return copyPackFiles(pack.dir, pack.manifest, this.options.notebooksDir);
   }
 
   /**

@@ -5,6 +5,7 @@ import { refreshManifest } from '../../main/packs/author';
 import { countChecks } from '../../main/packs/check-cells';
 import { openPackSource } from '../../main/packs/pack-source';
 import { verifyPack } from '../../main/packs/verify-pack';
+import { parseIpynb } from '../../main/notebooks/ipynb';
 
 // Fast structural checks of every lab shipped in labs/; running them headless is `npm run labs:check`.
 const labsDir = join(__dirname, '..', '..', 'labs');
@@ -22,6 +23,8 @@ describe('built-in labs', () => {
       expect({ added: r.added, removed: r.removed, updated: r.updated }).toEqual({ added: [], removed: [], updated: [] });
       const pack = await verifyPack(await openPackSource(dir));
       expect(pack.manifest.notebooks.length).toBeGreaterThan(0);
+      // the app's notebook reader takes every notebook (nbformat 4.5 needs a cell id on every cell)
+      for (const nb of pack.manifest.notebooks) expect(() => parseIpynb(readFileSync(join(dir, nb), 'utf8'), nb, () => 'new-id')).not.toThrow();
     });
 
     // lab 01 predates the lab rules (checks, plots); every lab from 02 on is held to them

@@ -14,9 +14,10 @@ function labNotebook(extra = ''): string {
     cells: [
       { cell_type: 'markdown', id: 'intro', metadata: {}, source: ['# Progress'] },
       // a lab.check outside a `check` cell is the attendee's own, not one of the lab's checks
-      code('work', `const d = await lab.datasets.load('demo-lab-points', { seed: 7 });\nlab.check('my own check', true);\nconst rows = d.xTrain.shape[0] + d.xTest.shape[0];${extra}\nrows`),
+      // the pack's data files are beside the attendee's notebooks, by the paths the manifest lists
+      code('work', `import { readFileSync } from 'node:fs';\nconst csv = readFileSync('data/points.csv', 'utf8');\nconst d = await lab.datasets.load('demo-lab-points', { seed: 7 });\nlab.check('my own check', true);\nconst rows = d.xTrain.shape[0] + d.xTest.shape[0];${extra}\nrows`),
       code('check-a', `lab.check('sum is 6', [1, 2, 3].reduce((a, b) => a + b) === 6);\nlab.check('product is 7', 2 * 3 === 7, 'got 6');`, ['check']),
-      code('check-b', `lab.check('all rows loaded', rows === 4, \`got \${rows}\`);`, ['check']),
+      code('check-b', `lab.check('all rows loaded', rows === 4, \`got \${rows}\`);\nlab.check('data file read', csv.trim().split('\\n').length === 5);`, ['check']),
     ],
     metadata: { kernelspec: { display_name: 'TypeScript (mlsys-lab)', language: 'typescript', name: 'mlsys-lab-typescript' } },
     nbformat: 4,
@@ -34,7 +35,7 @@ it('running a lab in the app records its checks, time spent and environment in S
   try {
     await call('packs.import', writePackFolder(join(dir, 'v1'), { files: { 'demo-lab.ipynb': labNotebook(), 'data/points.csv': points } }));
     await call('packs.trust', 'demo-lab');
-    expect(await progressOf()).toEqual({ packId: 'demo-lab', checksPassed: 0, checksTotal: 3, lastOpened: null, timeSpentMs: 0 });
+    expect(await progressOf()).toEqual({ packId: 'demo-lab', checksPassed: 0, checksTotal: 4, lastOpened: null, timeSpentMs: 0 });
     let libraryChanges = 0;
     ws.dispatcher.subscribe('library.onDidChange', () => libraryChanges++);
 
@@ -53,11 +54,12 @@ it('running a lab in the app records its checks, time spent and environment in S
     const rows = ws.store.db.prepare(`SELECT check_id AS checkId, status, message FROM lab_progress WHERE lab_id = 'demo-lab' ORDER BY check_id`).all();
     expect(rows).toEqual([
       { checkId: 'all rows loaded', status: 'passed', message: 'got 4' },
+      { checkId: 'data file read', status: 'passed', message: null },
       { checkId: 'product is 7', status: 'failed', message: 'got 6' },
       { checkId: 'sum is 6', status: 'passed', message: null },
     ]);
     const progress = await progressOf();
-    expect(progress).toMatchObject({ checksPassed: 2, checksTotal: 3 });
+    expect(progress).toMatchObject({ checksPassed: 3, checksTotal: 4 });
     expect(Date.parse(progress.lastOpened!)).toBeGreaterThan(Date.now() - 120_000);
     expect(progress.timeSpentMs).toBeGreaterThan(0);
     expect(libraryChanges).toBeGreaterThan(0); // the library shows the new results without a reload
@@ -68,7 +70,7 @@ it('running a lab in the app records its checks, time spent and environment in S
     expect(env.packages?.tfjs).toMatch(/^4\./);
     const file = await call<SubmissionFile>('packs.exportSubmission', 'demo-lab', 'Ada');
     const { submission } = await readSubmission(readFileSync(file.path), basename(file.path));
-    expect(submission).toMatchObject({ checksPassed: 2, checksTotal: 3 });
+    expect(submission).toMatchObject({ checksPassed: 3, checksTotal: 4 });
     expect(submission.reproducibility).toMatchObject({ backend: env.backend, device: env.device, seeds: env.seeds, energyMethod: env.energyMethod, kernel: env.packages });
 
     // a new version of the pack keeps all of it
