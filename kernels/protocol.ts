@@ -219,6 +219,9 @@ export interface BackendReport {
   device: string;
   versions: Record<string, string>;
   skipped: { name: string; reason: string }[];
+  /** Threads the backend computes with (wasm: XNNPACK's pool), and why fewer than asked run. */
+  threads?: number;
+  threadsNote?: string;
 }
 
 export interface KernelInfoReplyContent {

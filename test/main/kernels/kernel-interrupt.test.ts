@@ -166,3 +166,30 @@ describe.skipIf(process.platform === 'win32')('a kernel that ignores interrupts 
     }
   });
 });
+
+describe('interrupting multi-threaded wasm', () => {
+  it('a loop of tensor kernels on two wasm threads is terminated between kernels, and the next cell runs', async () => {
+    const saved = { backend: process.env.MLSYS_LAB_BACKEND, threads: process.env.MLSYS_LAB_WASM_THREADS };
+    process.env.MLSYS_LAB_BACKEND = 'wasm';
+    process.env.MLSYS_LAB_WASM_THREADS = '2';
+    let k: TestKernel | undefined;
+    try {
+      k = await startTestKernel();
+      await k.run("import * as tf from '@tensorflow/tfjs';\nconst a = tf.randomNormal([128, 128]);");
+      expect(k.session.status().backend?.threads).toBe(2);
+      const cell = k.start('console.log("multiplying"); for (;;) tf.tidy(() => tf.matMul(a, a));');
+      await printed(k, cell.msgId, 'multiplying');
+      await sleep(300);
+      expect(await k.session.interrupt()).toBe('terminated');
+      expect((await cell.done).reply.ename).toBe('KeyboardInterrupt');
+      // a termination inside a threaded kernel would hang this one for good
+      expect(resultText(await k.run('tf.matMul(a, a).shape'))).toBe('[ 128, 128 ]');
+    } finally {
+      for (const [key, value] of [['MLSYS_LAB_BACKEND', saved.backend], ['MLSYS_LAB_WASM_THREADS', saved.threads]] as const) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+      await k?.dispose();
+    }
+  });
+});
