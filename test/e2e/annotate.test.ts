@@ -148,4 +148,50 @@ describe('the annotator screen in Chromium', () => {
     await page.screenshot({ path: 'test-results/review.png' });
     await page.close();
   });
+
+  it('a team lead creates a diversity queue on its own screen; the annotator exports their labels to a file and importing it again changes nothing', async () => {
+    const page = await chrome.browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${h.server.urlWithToken}#/annotate`);
+    await page.locator('a.new-queue-link').click();
+    await page.locator('#queue-dataset').waitFor();
+    await page.selectOption('#queue-strategy', 'k-center');
+    await page.fill('#queue-batch', '16');
+    await page.fill('#queue-name', 'diverse digits');
+    await page.fill('#queue-target', '50');
+    await page.fill('#queue-refresh', '5');
+    await page.fill('#queue-overlap', '0');
+    // the IDX images came without a labels file: the dataset lists no classes, so the screen asks
+    await page.fill('#queue-classes', '0, 1, 2, 3, 4, 5, 6, 7, 8, 9');
+    mkdirSync('test-results', { recursive: true });
+    await page.screenshot({ path: 'test-results/new-queue.png', fullPage: true });
+    await page.locator('.new-queue-form button[type=submit]').click();
+    await page.waitForFunction(() => /#\/annotate\?queue=\d+$/.test(location.hash));
+    const created = (await call<QueueSummary[]>('queues.list')).find((q) => q.name === 'diverse digits')!;
+    expect(created).toMatchObject({ strategy: 'k-center', settings: { target: 50, refreshEvery: 5, overlap: 0, batchSize: 16 } });
+    expect(created.classes.map((c) => c.value)).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    expect(await page.locator('#queue-select').inputValue()).toBe(String(created.id));
+
+    await page.fill('#annotator-name', 'cy');
+    await page.locator('.annotate-picker button[type=submit]').click();
+    await page.locator('.annotate-sample img').waitFor();
+    for (let i = 1; i <= 3; i++) {
+      await page.keyboard.press(String(i));
+      await page.waitForFunction((n) => document.querySelector('.annotate-counts')?.getAttribute('data-mine') === String(n), i);
+    }
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('button.export-labels').click()]);
+    const file = join(h.workspaceDir, 'cy.labels.jsonl');
+    await download.saveAs(file);
+    expect(download.suggestedFilename()).toBe('digits.cy.labels.jsonl');
+    const lines = (await import('node:fs')).readFileSync(file, 'utf8').trim().split('\n');
+    expect(JSON.parse(lines[0])).toMatchObject({ format: 'mlsys-lab/labels', annotator: 'cy', count: 3 });
+    expect(lines.slice(1).map((l) => JSON.parse(l).queue)).toEqual(['diverse digits', 'diverse digits', 'diverse digits']);
+    await expect.poll(() => page.locator('.annotate-status').textContent()).toMatch(/^Exported 3 label\(s\) to digits\.cy\.labels\.jsonl/);
+    await page.setInputFiles('#import-labels-file', file);
+    await expect.poll(() => page.locator('.annotate-status').textContent()).toBe('Imported 0 label(s) from cy.labels.jsonl: 3 already here, 0 kept beside a different label.');
+    await page.screenshot({ path: 'test-results/annotate-label-file.png' });
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
 });
