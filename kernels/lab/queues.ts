@@ -122,6 +122,8 @@ export interface QueuesLabApi {
   /** Labels items as a simulated annotator; the label log names it `cell:NAME`, never a person. */
   label(queue: QueueRef, labels: { sampleId: number; value: string }[], options?: { annotator?: string }): Promise<QueueInfo>;
   labels(queue: QueueRef): Promise<QueueLabels>;
+  /** The sample ids of the queue's dataset in position order: row i of the data file is sampleIds[i]. */
+  sampleIds(queue: QueueRef): Promise<number[]>;
   /**
    * Waits until people have labeled `count` items of the queue (since `since`, ms since the epoch),
    * or `timeoutMs` (default 10 min) passes; at once in a headless run, where nobody labels.
@@ -243,6 +245,7 @@ export function createQueuesLabApi(request: LabRequest): { queues: QueuesLabApi 
       take: (queue, count, o = {}) => call('queues.take', idOf(queue), o.annotator ?? 'oracle', count),
       label: (queue, l, o = {}) => call('queues.label', idOf(queue), o.annotator ?? 'oracle', l),
       labels,
+      sampleIds: async (queue) => Array.from(await call<Int32Array>('queues.sampleIds', idOf(queue))),
       waitForLabels: (queue, count, o = {}) => call('queues.waitForLabels', idOf(queue), { count, since: o.since, timeoutMs: o.timeoutMs ?? 10 * 60_000 }),
       keepFresh,
       agreement: (queue) => call('queues.agreement', idOf(queue)),

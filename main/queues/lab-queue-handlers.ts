@@ -36,6 +36,7 @@ export interface LabQueueApi {
   'queues.take'(queueId: number, annotator: string, count: number): Promise<AnnotatorItem[]>;
   'queues.label'(queueId: number, annotator: string, labels: { sampleId: number; value: string }[]): Promise<QueueSummary>;
   'queues.labels'(queueId: number): Promise<QueueLabels>;
+  'queues.sampleIds'(queueId: number): Promise<Int32Array>;
   'queues.waitForRefresh'(queueId: number, afterGeneration: number | undefined, timeoutMs: number): Promise<RefreshWanted>;
   'queues.waitForLabels'(queueId: number, options: { count: number; since?: number; timeoutMs: number }): Promise<LabelsArrived>;
   'queues.agreement'(queueId: number): Promise<AgreementView>;
@@ -83,6 +84,7 @@ const CHECKS: Record<LabQueueMethod, readonly Check<unknown>[]> = {
   'queues.take': [id, annotator, t.number({ integer: true, min: 1, max: 100_000 })],
   'queues.label': [id, annotator, t.array(t.object({ sampleId: id, value: labelValue }), { maxLength: 100_000 })],
   'queues.labels': [id],
+  'queues.sampleIds': [id],
   'queues.waitForRefresh': [id, t.optional(t.number({ integer: true, min: 0 })), waitMs],
   'queues.waitForLabels': [id, t.object({ count: t.number({ integer: true, min: 1 }), since: t.optional(t.number({ min: 0 })), timeoutMs: waitMs })],
   'queues.publishScores': [
@@ -109,6 +111,7 @@ export function createLabQueueHandlers(service: QueueService): LabQueueHandlers 
     'queues.take': (queueId: number, name: string, count: number) => service.take(queueId, cellAnnotator(name), count),
     'queues.label': (queueId: number, name: string, labels: { sampleId: number; value: string }[]) => service.labelMany(queueId, cellAnnotator(name), labels),
     'queues.labels': (queueId: number) => service.labels(queueId),
+    'queues.sampleIds': (queueId: number) => service.sampleIds(queueId),
     'queues.waitForRefresh': (queueId: number, after: number | undefined, timeoutMs: number) => service.waitForRefresh(queueId, after, timeoutMs),
     'queues.waitForLabels': (queueId: number, options: { count: number; since?: number; timeoutMs: number }) => service.waitForLabels(queueId, options),
     'queues.publishScores': (s: LabScores) =>

@@ -333,6 +333,11 @@ export class QueueService implements Omit<QueuesApi, 'onDidChange'> {
     return this.summary(this.store.queue(queueId));
   }
 
+  /** The sample ids of the queue's dataset in position order: row i of the source is sampleIds[i]. */
+  async sampleIds(queueId: number): Promise<Int32Array> {
+    return this.store.sampleIds(this.store.queue(queueId).datasetId);
+  }
+
   /** The queue's labels, the latest per sample whoever gave it, in label order. */
   async labels(queueId: number): Promise<QueueLabels> {
     this.store.queue(queueId);

@@ -98,6 +98,11 @@ describe('lab.queues through a real kernel process and a real SQLite store', () 
     expect(run.reply.status, JSON.stringify(run.reply)).toBe('ok');
     // this workspace is interactive: nobody labels, so the wait times out with what arrived (none by people)
     expect(printed(run)).toEqual({ byPeople: 0, timedOut: true, interactive: true, quick: true });
+    // a lab puts its data in the store once: importing under the same name again finds it
+    const again = await kernel.run(`const d = await lab.datasets.import('/work/shared/data/sklearn/iris.csv', { name: 'iris' }); console.log(JSON.stringify({ id: d.id, n: (await lab.datasets.list()).length }))`);
+    expect(printed(again)).toEqual({ id: 1, n: 1 });
+    const relative = await kernel.run(`await lab.datasets.import('no-such-file.csv', { name: 'nothing' })`);
+    expect(relative.reply.evalue).toMatch(/no-such-file\.csv/);
     const bad = await kernel.run(`await lab.queues.open({ dataset: 'penguins', name: 'x' })`);
     expect(bad.reply.evalue).toContain('No dataset named "penguins"');
     const bad2 = await kernel.run(`await lab.queues.label(1, [{ sampleId: 1, value: 'tiger' }])`);
