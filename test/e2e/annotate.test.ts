@@ -194,4 +194,44 @@ describe('the annotator screen in Chromium', () => {
     expect(errors).toEqual([]);
     await page.close();
   }, 120_000);
+
+  it('a person labels 20 items on the screen while a notebook cell waits for them; keepFresh retrains in the kernel and the new model version ranks the queue', async () => {
+    const kernels = h.workspace.kernels;
+    const info = await kernels.start({ notebook: `e2e-retrain-${Date.now()}` });
+    const session = kernels.session(info.kernelId);
+    const printed: string[] = [];
+    const sub = kernels.onOutput((e) => e.kernelId === info.kernelId && e.output.output_type === 'stream' && printed.push(e.output.text));
+    try {
+      // a "model" whose confidence grows with its labels: each version scores the queue differently
+      const setup = await session.execute(`
+        const q = await lab.queues.open({ dataset: 'digits', name: 'you label, it retrains', strategy: 'margin', refreshEvery: 10, overlap: 0, target: 20, classes: ['0','1','2','3','4','5','6','7','8','9'] });
+        const ids = await lab.queues.sampleIds(q);
+        const scores = (n: number) => ({ modelVersion: 'digits-v' + n, sampleIds: ids, probabilities: ids.map((id) => { const c = Math.min(0.95, 0.3 + n / 40 + (id % 7) / 100); return Array.from({ length: 10 }, (_, k) => (k === id % 10 ? c : (1 - c) / 9)); }) });
+        await lab.queues.publish(q, scores(0));
+        const loop = lab.queues.keepFresh(q, ({ labels }) => scores(labels.count));
+        console.log(JSON.stringify({ queue: q.id }));
+      `).done;
+      expect(setup.status, JSON.stringify(setup)).toBe('ok');
+      const queueId = JSON.parse(printed.join('').trim().split('\n').at(-1)!).queue as number;
+      const waiting = session.execute(`const arrived = await lab.queues.waitForLabels(q, 20, { timeoutMs: 120_000 }); const v = await loop.trainedOn(20, 30_000); console.log(JSON.stringify({ arrived, v }));`);
+
+      const page = await chrome.browser.newPage();
+      await page.goto(`${h.server.urlWithToken}#/annotate?queue=${queueId}&annotator=dee`);
+      await page.locator('.annotate-sample img').waitFor();
+      expect(await page.locator('.annotate-suggestion').textContent()).toContain('Model suggests');
+      for (let i = 1; i <= 20; i++) {
+        await page.keyboard.press('Enter');
+        await page.waitForFunction((n) => document.querySelector('.annotate-counts')?.getAttribute('data-mine') === String(n), i);
+      }
+      const reply = await waiting.done;
+      expect(reply.status, JSON.stringify(reply)).toBe('ok');
+      const out = JSON.parse(printed.join('').trim().split('\n').at(-1)!);
+      expect(out).toEqual({ arrived: { byPeople: 20, timedOut: false, interactive: true }, v: { modelVersion: 'digits-v20', labels: 20 } });
+      expect((await call<QueueSummary>('queues.get', queueId)).modelVersion).toBe('digits-v20');
+      await page.close();
+    } finally {
+      sub.dispose();
+      await kernels.shutdown(info.kernelId);
+    }
+  }, 120_000);
 });
