@@ -10,7 +10,7 @@ import type { AppMode } from './api/app';
 import { AppService } from './app/app-service';
 import { KernelManager, LabRequestRouter, registerKernels, type KernelLauncher } from './kernels';
 import { LibraryService } from './library/library-service';
-import { kernelFactory, NotebookService, registerNotebooks } from './notebooks';
+import { kernelFactory, NotebookService, packFolder, registerNotebooks, type PackSource } from './notebooks';
 import { createPacksService, registerPacks } from './packs/register';
 import type { PacksService } from './packs/packs-service';
 import { packOfNotebook, trustGatedKernels } from './packs/trust-gate';
@@ -142,16 +142,22 @@ export function createWorkspace(options: WorkspaceOptions): Workspace {
   });
   registerKernels(dispatcher, kernels);
 
+  const notebookPacks: PackSource[] = [
+    { dir: options.labsDir, trusted: true },
+    { dir: join(options.workspaceDir, 'packs'), trusted: false },
+  ];
+  // a pack notebook's kernel runs in its pack's folder, as `pack check` runs it
+  const kernelCwd = async (notebookPath: string) => {
+    const packId = packOfNotebook(notebookPath);
+    return packId ? packFolder(notebookPacks, packId) : null;
+  };
   const notebooks = new NotebookService({
     workspaceDir: options.workspaceDir,
-    packs: [
-      { dir: options.labsDir, trusted: true },
-      { dir: join(options.workspaceDir, 'packs'), trusted: false },
-    ],
+    packs: notebookPacks,
     autosaveSeconds: () => settings.snapshot()['notebook.autosaveSeconds'],
     emit: (event) => dispatcher.emit('notebooks', 'onDidChange', event),
     // restricted mode: a notebook of an untrusted pack gets no kernel, so none of its cells run
-    kernels: trustGatedKernels(kernelFactory(kernels, options.workspaceDir), packs),
+    kernels: trustGatedKernels(kernelFactory(kernels, options.workspaceDir, kernelCwd), packs),
     // every cell run goes to the runs table with its time and energy (and whether that was measured)
     onCellRun: ({ notebook, cellId, stats }) => {
       try {

@@ -5,4 +5,5 @@ export { applyKernelEvent, type CellKernelEvent } from './apply-kernel-event';
 export { parseIpynb, serializeIpynb, NotebookFormatError } from './ipynb';
 export { registerNotebooks } from './register-notebooks';
 export type { NotebookKernel, KernelFactory } from './kernel-port';
-export { kernelFactory, type KernelManagerPort } from './kernel-adapter';
+export { kernelFactory, type KernelCwd, type KernelManagerPort } from './kernel-adapter';
+export { packFolder, type PackSource } from './notebook-files';

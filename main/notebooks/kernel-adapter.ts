@@ -88,11 +88,18 @@ function toEvent(output: ManagedOutput): CellKernelEvent {
   }
 }
 
-/** One kernel per notebook, started in the notebook's folder (relative paths in cells resolve there). */
-export function kernelFactory(manager: KernelManagerPort, workspaceDir: string): KernelFactory {
+/**
+ * Where a notebook's kernel runs, when not in the notebook's own folder: a pack notebook's kernel
+ * runs in its pack's folder, as `mlsys-lab pack check` runs it, so the pack's `data/...` paths
+ * resolve the same in the app and in the instructor's checker.
+ */
+export type KernelCwd = (notebookPath: string) => Promise<string | null | undefined>;
+
+/** One kernel per notebook, started in the notebook's folder (relative paths in cells resolve there) unless `cwdOf` says otherwise. */
+export function kernelFactory(manager: KernelManagerPort, workspaceDir: string, cwdOf?: KernelCwd): KernelFactory {
   return async (notebookPath): Promise<NotebookKernel> => {
     const file = join(workspaceDir, notebookPath);
-    const info = await manager.start({ notebook: file, cwd: dirname(file) });
+    const info = await manager.start({ notebook: file, cwd: (await cwdOf?.(notebookPath)) ?? dirname(file) });
     const id = info.kernelId;
     const session = () => manager.session(id);
     let backend = info.backend?.name;
