@@ -96,6 +96,8 @@ export interface RunEnergy {
   short: string;
   /** The whole line: time, CPU time, energy by component with sources, carbon and grid intensity. */
   text: string;
+  /** How each component's energy was obtained, e.g. "cpu: RAPL package-0 (measured); gpu: nvidia-smi power.draw (measured)". */
+  method?: string;
 }
 
 /** The kernel behind a notebook, as the status bar shows it. */

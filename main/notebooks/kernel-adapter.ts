@@ -28,6 +28,7 @@ interface EnergyReportLike {
   carbon: { grams: number };
   short: string;
   text: string;
+  components?: { component: string; method: string; source: string }[];
 }
 
 export interface ManagedReply {
@@ -75,7 +76,8 @@ export function toKernelStatus(info: ManagedKernelInfo): NotebookKernelStatus {
 
 function runEnergy(r: EnergyReportLike | undefined): RunEnergy | undefined {
   if (!r || typeof r.energy?.joules !== 'number') return undefined;
-  return { joules: r.energy.joules, source: r.energy.source, co2eGrams: r.carbon.grams, short: r.short, text: r.text };
+  const method = r.components?.map((c) => `${c.component}: ${c.method} (${c.source})`).join('; ');
+  return { joules: r.energy.joules, source: r.energy.source, co2eGrams: r.carbon.grams, short: r.short, text: r.text, ...(method ? { method } : {}) };
 }
 
 function toEvent(output: ManagedOutput): CellKernelEvent {
@@ -96,10 +98,11 @@ function toEvent(output: ManagedOutput): CellKernelEvent {
 }
 
 /** One kernel per notebook, started in the notebook's folder (relative paths in cells resolve there). */
-export function kernelFactory(manager: KernelManagerPort, workspaceDir: string): KernelFactory {
+/** `cwdOf` picks a notebook's working directory (default its folder; a pack's notebooks run in the pack's folder). */
+export function kernelFactory(manager: KernelManagerPort, workspaceDir: string, cwdOf?: (notebookPath: string) => string | null): KernelFactory {
   return async (notebookPath): Promise<NotebookKernel> => {
     const file = join(workspaceDir, notebookPath);
-    const info = await manager.start({ notebook: file, cwd: dirname(file) });
+    const info = await manager.start({ notebook: file, cwd: cwdOf?.(notebookPath) ?? dirname(file) });
     const id = info.kernelId;
     const session = () => manager.session(id);
     let backend = info.backend?.name;
