@@ -9,6 +9,7 @@
  *   becomes a global of the kernel, declared with `var` outside the function, so later cells see
  *   it and re-running `const x = ...` just assigns again;
  * - the last expression statement becomes the function's return value (the execute_result);
+ * - `import(...)` loads through the kernel too (a vm script has no module loader of its own);
  * - every `await` is wrapped in a checkpoint that throws when an interrupt happened while it
  *   waited, so an async loop stops at its next await instead of running on in the background.
  *
@@ -70,23 +71,20 @@ function patternNames(node: AnyNode | null, out: string[]): void {
   }
 }
 
-/** Calls `visit` for every AwaitExpression, with how many awaits enclose it. */
-function forEachAwait(node: unknown, visit: (n: AnyNode, depth: number) => void, depth = 0): void {
+/** Calls `visit` for every node, with how many awaits enclose it. */
+function walkNodes(node: unknown, visit: (n: AnyNode, awaitDepth: number) => void, depth = 0): void {
   if (Array.isArray(node)) {
-    for (const n of node) forEachAwait(n, visit, depth);
+    for (const n of node) walkNodes(n, visit, depth);
     return;
   }
   if (typeof node !== 'object' || node === null || typeof (node as AnyNode).type !== 'string') return;
   const n = node as AnyNode;
-  let d = depth;
-  if (n.type === 'AwaitExpression') {
-    visit(n, depth);
-    d = depth + 1;
-  }
+  visit(n, depth);
+  const d = n.type === 'AwaitExpression' ? depth + 1 : depth;
   for (const key in n) {
     if (key === 'type' || key === 'start' || key === 'end') continue;
     const child = n[key];
-    if (typeof child === 'object' && child !== null) forEachAwait(child, visit, d);
+    if (typeof child === 'object' && child !== null) walkNodes(child, visit, d);
   }
 }
 
@@ -227,10 +225,16 @@ async function compile(source: string, filename: string): Promise<CompiledCell> 
         break;
     }
   }
-  forEachAwait(program, (n, depth) => {
-    // the epoch is read before the await suspends and compared when it resumes
-    edits.insert(n.start, `${RUNTIME}.checkpoint(${RUNTIME}.epoch, `, depth + 1);
-    edits.insert(n.end, ')', 1 - depth);
+  walkNodes(program, (n, depth) => {
+    if (n.type === 'AwaitExpression') {
+      // the epoch is read before the await suspends and compared when it resumes
+      edits.insert(n.start, `${RUNTIME}.checkpoint(${RUNTIME}.epoch, `, depth + 1);
+      edits.insert(n.end, ')', 1 - depth);
+    } else if (n.type === 'ImportExpression') {
+      // import() in a vm script has no module loader behind it (Node throws "A dynamic import
+      // callback was not specified"): it gets the modules an import declaration gets
+      edits.replace(n.start, n.start + 'import'.length, `${RUNTIME}.import`);
+    }
   });
 
   const { text: bodyText, toOriginal } = edits.apply();

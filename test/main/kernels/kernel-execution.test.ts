@@ -54,6 +54,14 @@ describe('a kernel process runs TypeScript cells with Jupyter semantics', () => 
     expect(run.reply.evalue).toContain('not installed');
   });
 
+  it('gives a dynamic import() the same modules, and the same error for a missing package', async () => {
+    const same = await k.run("const tfAgain = await import('@tensorflow/tfjs');\nconst { readFileSync } = await import('node:fs');\n[tfAgain.getBackend() === (await import('@tensorflow/tfjs')).getBackend(), typeof readFileSync]");
+    expect(resultText(same)).toBe("[ true, 'function' ]");
+    const missing = await k.run("await import('left-pad-not-installed')");
+    expect(missing.reply.ename).toBe('ImportError');
+    expect(missing.reply.evalue).toContain('"left-pad-not-installed"');
+  });
+
   it('shows a tensor result with shape, dtype and values', async () => {
     const run = await k.run("import * as tf from '@tensorflow/tfjs';\nconst t = tf.tensor2d([[1, 2, 3], [4, 5, 6]]);\nt");
     const result = run.outputs.find((o) => o.output_type === 'execute_result');

@@ -184,6 +184,17 @@ describe.skipIf(process.platform === 'win32')('a kernel that ignores interrupts 
     }
   });
 
+  it('a kernel that crashes in native code is reported with the signal', async () => {
+    const k = await startTestKernel();
+    try {
+      const run = await k.run("process.kill(process.pid, 'SIGSEGV'); await new Promise(() => {});");
+      expect(run.reply.ename).toBe('KernelDied');
+      expect(k.session.status().reason).toContain('crashed in native code (SIGSEGV)');
+    } finally {
+      await k.dispose();
+    }
+  });
+
   it('a kernel that runs out of memory is reported as such', async () => {
     const saved = process.env.NODE_OPTIONS;
     process.env.NODE_OPTIONS = '--max-old-space-size=64';
