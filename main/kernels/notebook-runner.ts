@@ -8,6 +8,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { MIME, type CheckResult, type ExecuteReplyContent } from '../../kernels/protocol';
 import type { KernelOutput } from '../api/kernels';
 import { KernelManager } from './kernel-manager';
+import { parseIpynb } from '../notebooks/ipynb';
 
 /** The parts of an nbformat 4 notebook the runner reads and writes. */
 export interface Notebook {
@@ -49,7 +50,8 @@ export interface RunSummary {
   cells: number;
   executed: number;
   errors: number;
-  checks: { passed: number; failed: number; results: CheckResult[] };
+  /** Every `lab.check` result, with the cell (0-based index among all cells) that reported it. */
+  checks: { passed: number; failed: number; results: (CheckResult & { cell: number })[] };
   wallMs: number;
   /** The first error: which cell (0-based index among all cells), its name and message. */
   firstError?: { cell: number; ename: string; evalue: string };
@@ -86,14 +88,18 @@ export function notebookProblem(nb: unknown, file: string): string | undefined {
 
 /** Reads and checks a notebook file; throws an Error that names the file and the problem. */
 export function readNotebook(path: string): Notebook {
-  let nb: unknown;
+  let text: string, nb: unknown;
   try {
-    nb = JSON.parse(readFileSync(path, 'utf8'));
+    text = readFileSync(path, 'utf8');
+    nb = JSON.parse(text);
   } catch (err) {
     throw new Error(`Cannot read notebook ${path}: ${(err as Error).message}`);
   }
   const problem = notebookProblem(nb, basename(path));
   if (problem) throw new Error(problem);
+  // the app's own validation too, so a notebook that passes `pack check` also opens in the app
+  let generated = 0;
+  parseIpynb(text, basename(path), () => `runner-${++generated}`);
   return nb as Notebook;
 }
 
@@ -207,7 +213,7 @@ export async function runNotebook(notebookPath: string, options: RunOptions = {}
       cell.execution_count = reply.execution_count;
       if (reply.metrics) cell.metadata = { ...cell.metadata, 'mlsys-lab': { metrics: reply.metrics } };
       for (const check of collector.checks) {
-        summary.checks.results.push(check);
+        summary.checks.results.push({ ...check, cell: i });
         if (check.passed) summary.checks.passed++;
         else summary.checks.failed++;
       }

@@ -7,6 +7,7 @@ import type * as Monaco from 'monaco-editor';
 import type { CellData, CellRunState, NotebookOutput } from '../../../main/api';
 import { renderMarkdown } from '../outputs/markdown';
 import { OutputView } from '../outputs/output-view';
+import { formatBytes } from '../outputs/tensor-renderer';
 import type { RendererRegistry } from '../outputs/registry';
 import type { CommandId } from './keymap';
 import type { MonacoApi } from './monaco';
@@ -317,11 +318,15 @@ export class CellView {
       const parts = [formatMs(last.wallMs)];
       if (last.backend) parts.push(last.backend);
       if (last.tensorsCreated !== undefined) parts.push(`${last.tensorsCreated} tensor${last.tensorsCreated === 1 ? '' : 's'} created`);
-      if (last.tensorsLeaked) parts.push(`${last.tensorsLeaked} leaked`);
+      const leakedBytes = last.tensorsLeakedBytes ? ` (${formatBytes(last.tensorsLeakedBytes)})` : '';
+      if (last.tensorsLeaked) parts.push(`${last.tensorsLeaked} leaked${leakedBytes}`);
       // the kernel's own text: it marks an estimate with "≈ … est.", a bare number would not
       if (last.energy) parts.push(last.energy.short);
       this.footer.textContent = parts.join(' · ');
-      this.footer.title = last.energy?.text ?? '';
+      const leakHelp = last.tensorsLeaked
+        ? `${last.tensorsLeaked} of the tensors this run created are still alive${leakedBytes}: dispose them (tf.dispose) or create them inside tf.tidy, unless you meant to keep them.`
+        : '';
+      this.footer.title = [last.energy?.text, leakHelp].filter(Boolean).join('\n');
       this.footer.dataset.energy = last.energy?.source ?? 'none';
       this.footer.classList.toggle('leak', Boolean(last.tensorsLeaked));
     }

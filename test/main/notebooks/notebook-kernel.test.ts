@@ -5,7 +5,7 @@ import { expect, it } from 'vitest';
 import type { NotebookDocument } from '../../../main/api/notebooks';
 import { builtinLabsDir, projectRoot } from '../../../main/paths';
 import { createWorkspace } from '../../../main/workspace';
-import { writePackFolder } from '../packs/fixtures';
+import { notebook, writePackFolder } from '../packs/fixtures';
 
 it('a notebook opened in the workspace runs its cells in a real kernel and gets their outputs', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'mlsys-nbk-'));
@@ -26,6 +26,10 @@ it('a notebook opened in the workspace runs its cells in a real kernel and gets 
     expect(JSON.stringify(cells[0].outputs)).toContain('sum is 6');
     expect(JSON.stringify(cells[3].outputs)).toContain('sum of doubled is 12');
     expect(code.every((id) => now.runs[id].lastRun!.ok)).toBe(true);
+    // the footer's figures: the first cell keeps x (3 floats) and the sum it never disposed (1)
+    expect(now.runs[code[0]].lastRun).toMatchObject({ tensorsLeaked: 2, tensorsLeakedBytes: 16 });
+    expect(now.runs[code[0]].lastRun!.tensorsCreated).toBeGreaterThanOrEqual(2);
+    expect(now.runs[code[2]].lastRun).toMatchObject({ tensorsCreated: 0, tensorsLeaked: 0 });
     expect(now.kernel.backend).toBeTruthy();
     const vars = (await ws.dispatcher.call('notebooks.variables', [doc.path])) as { name: string; shape?: number[] }[];
     expect(vars.find((v) => v.name === 'doubled')?.shape).toEqual([3]);
@@ -53,3 +57,27 @@ it('a notebook of an untrusted pack opens and can be read, but its cells get no 
     await ws.dispose();
   }
 });
+
+it("a pack notebook's cells read the pack's own data files, as `pack check` runs them", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mlsys-nbk-data-'));
+  const labsDir = join(dir, 'labs');
+  const read = `import { readFileSync } from 'node:fs';\nreadFileSync('data/points.csv', 'utf8').trim().split('\\n').length`;
+  writePackFolder(join(labsDir, '01-demo'), { files: { 'demo-lab.ipynb': notebook('Demo lab', read), 'data/points.csv': 'x,y\n1,2\n3,4\n' } });
+  const ws = createWorkspace({ workspaceDir: join(dir, 'ws'), labsDir, mode: 'browser', log: () => {} });
+  try {
+    const doc = (await ws.dispatcher.call('notebooks.open', [{ pack: 'demo-lab', notebook: 'demo-lab.ipynb' }])) as NotebookDocument;
+    expect(doc.path).toBe('notebooks/demo-lab/demo-lab.ipynb');
+    const cell = doc.cells.find((c) => c.type === 'code')!.id;
+    await ws.dispatcher.call('notebooks.run', [doc.path, [cell]]);
+    let now = doc;
+    for (let i = 0; i < 600 && !(now.runs[cell]?.lastRun && now.runs[cell].state === 'idle'); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      now = (await ws.dispatcher.call('notebooks.get', [doc.path])) as NotebookDocument;
+    }
+    const outputs = JSON.stringify(now.cells.find((c) => c.id === cell)!.outputs);
+    expect(outputs).not.toContain('ENOENT');
+    expect(outputs).toContain('"text/plain":"3"');
+  } finally {
+    await ws.dispose();
+  }
+}, 120_000);
