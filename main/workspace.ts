@@ -10,18 +10,19 @@ import type { AppMode } from './api/app';
 import { AppService } from './app/app-service';
 import { KernelManager, LabRequestRouter, registerKernels, type KernelLauncher } from './kernels';
 import { LibraryService } from './library/library-service';
-import { kernelFactory, NotebookService, packFolder, registerNotebooks, type PackSource } from './notebooks';
+import { kernelFactory, NotebookService, registerNotebooks } from './notebooks';
 import { createPacksService, registerPacks } from './packs/register';
 import type { PacksService } from './packs/packs-service';
 import { packOfNotebook, trustGatedKernels } from './packs/trust-gate';
-import { packDatasetImporter, storeProgressSource } from './packs/store-adapters';
+import { packDatasetImporter, storeEnvironment, storeProgressSource } from './packs/store-adapters';
+import { ProgressRecorder } from './packs/progress-recorder';
 import { appVersion } from './paths';
 import { QueueService, registerLabQueues, registerQueues } from './queues';
 import { Dispatcher } from './rpc/dispatcher';
 import { EventHub } from './rpc/event-hub';
 import { t } from './rpc/schema';
 import { SettingsService } from './settings/settings-service';
-import { createLabDataHandlers, DatasetService, lazySqliteQueueStore, registerDatasets } from './store';
+import { createLabDataHandlers, DatasetService, DEFAULT_SPLIT_SEED, lazySqliteQueueStore, registerDatasets } from './store';
 import type { Store } from './store/store';
 
 export interface WorkspaceOptions {
@@ -98,7 +99,16 @@ export function createWorkspace(options: WorkspaceOptions): Workspace {
     onDidImport: (result) => dispatcher.emit('packs', 'onDidImport', result),
     // `datasets` is built below; these run only on calls, after the workspace is complete
     importDatasets: (dir, manifest, previous) => packDatasetImporter(datasets)(dir, manifest, previous),
-    progress: storeProgressSource(() => datasets.store.runs),
+    progress: storeProgressSource(() => datasets.store),
+    // a hand-in's backend, device, seeds and energy method: where the lab's cells last ran
+    environment: storeEnvironment(() => datasets.store),
+  });
+  // check results, time spent and the lab's environment, recorded as the attendee works
+  const progress = new ProgressRecorder({
+    workspaceDir: options.workspaceDir,
+    store: () => datasets.store,
+    onDidRecordChecks: () => dispatcher.emit('library', 'onDidChange', undefined),
+    log,
   });
   registerPacks(dispatcher, packs);
 
@@ -129,7 +139,13 @@ export function createWorkspace(options: WorkspaceOptions): Workspace {
 
   const labRequests = new LabRequestRouter();
   for (const [method, handler] of Object.entries(createLabDataHandlers(datasets))) {
-    labRequests.register(method, (args) => (handler as (...a: unknown[]) => unknown)(...args));
+    labRequests.register(method, (args, context) => {
+      if (method === 'datasets.load') {
+        const seed = (args[1] as { seed?: unknown } | undefined)?.seed;
+        progress.seedUsed(context.notebook, `datasets.load(${JSON.stringify(args[0])})`, typeof seed === 'number' ? seed : DEFAULT_SPLIT_SEED);
+      }
+      return (handler as (...a: unknown[]) => unknown)(...args);
+    });
   }
   // lab.queues in cells: open a queue, publish scores, read labels, retrain when it asks (long polls)
   registerLabQueues(labRequests, queues);
@@ -142,24 +158,29 @@ export function createWorkspace(options: WorkspaceOptions): Workspace {
   });
   registerKernels(dispatcher, kernels);
 
-  const notebookPacks: PackSource[] = [
-    { dir: options.labsDir, trusted: true },
-    { dir: join(options.workspaceDir, 'packs'), trusted: false },
-  ];
-  // a pack notebook's kernel runs in its pack's folder, as `pack check` runs it
-  const kernelCwd = async (notebookPath: string) => {
-    const packId = packOfNotebook(notebookPath);
-    return packId ? packFolder(notebookPacks, packId) : null;
-  };
   const notebooks = new NotebookService({
     workspaceDir: options.workspaceDir,
-    packs: notebookPacks,
+    packs: [
+      { dir: options.labsDir, trusted: true },
+      { dir: join(options.workspaceDir, 'packs'), trusted: false },
+    ],
     autosaveSeconds: () => settings.snapshot()['notebook.autosaveSeconds'],
     emit: (event) => dispatcher.emit('notebooks', 'onDidChange', event),
     // restricted mode: a notebook of an untrusted pack gets no kernel, so none of its cells run
-    kernels: trustGatedKernels(kernelFactory(kernels, options.workspaceDir, kernelCwd), packs),
+    // a pack's notebooks run in the attendee's copy of the pack (notebooks/<id>/, data files
+    // included), so `data/...` paths work as in `pack check`, which runs them in the pack's root
+    kernels: trustGatedKernels(
+      kernelFactory(kernels, options.workspaceDir, (nb) => {
+        const id = packOfNotebook(nb);
+        return id ? join(options.workspaceDir, 'notebooks', id) : null;
+      }),
+      packs,
+    ),
     // every cell run goes to the runs table with its time and energy (and whether that was measured)
-    onCellRun: ({ notebook, cellId, stats }) => {
+    onActivity: (notebook, action) => progress.notebookActivity(notebook, action),
+    onCellRun: (run) => {
+      const { notebook, cellId, stats } = run;
+      progress.cellRun(run, kernels.list().find((k) => k.notebook === join(options.workspaceDir, notebook))?.backend);
       try {
         const runs = datasets.store.runs;
         const id = runs.start({ kind: 'cell', notebook, cellId, backend: stats.backend, labId: packOfNotebook(notebook) ?? undefined });

@@ -34,6 +34,8 @@ import { currentExecution, interruptEpoch, KernelInterrupt, nextInterruptEpoch, 
 import { toMimeBundle } from './rich-display';
 import { StreamCapture } from './stream-capture';
 import { CellRegistry, errorContent } from './traceback';
+import { TensorTracker } from './tensor-tracker';
+import { stopAllTraining, trackTraining } from './training';
 import { complete, inspectVariables } from './variables';
 
 type Tf = typeof import('@tensorflow/tfjs');
@@ -75,9 +77,15 @@ export class Kernel {
   private backendError: string | undefined;
   private backendLoad: Promise<void> | undefined;
   private backendTimer: NodeJS.Timeout | undefined;
+  /**
+   * Cells interrupted before they reached this process: main sent the execute_request, the user
+   * interrupted, and the interrupt (which travels by the watchdog, not this channel) came first.
+   */
+  private readonly interruptedBeforeStart = new Set<string>();
   private readonly pendingLab = new Map<string, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private readonly streams: StreamCapture;
   private displayCounter = 0;
+  private readonly tensors = new TensorTracker();
   readonly lab: LabApi;
 
   constructor(private readonly options: KernelOptions) {
@@ -125,7 +133,8 @@ export class Kernel {
       ({ tf, report }) => {
         this.tf = tf;
         this.backend = report;
-        this.trackTraining(tf);
+        trackTraining(tf);
+        this.tensors.install(tf);
         this.send('kernel_info_reply', this.info(), null);
       },
       (err: Error) => {
@@ -251,7 +260,7 @@ export class Kernel {
     const exec: Execution = {
       msg,
       count,
-      ctx: { msgId: id, training: new Set() },
+      ctx: { msgId: id },
       cancel,
       cancelled,
       finished: false,
@@ -262,11 +271,16 @@ export class Kernel {
     setCurrentExecution(exec.ctx);
     this.send('status', { execution_state: 'busy' }, id);
     const label = `cell [${count}]`;
+    if (this.interruptedBeforeStart.delete(id)) {
+      this.finish(exec, new KernelInterrupt(), label);
+      return;
+    }
     try {
       clearTimeout(this.backendTimer);
       exec.t0 = performance.now();
       exec.cpu0 = process.cpuUsage();
       exec.stopMeters = runCellMeters();
+      this.tensors.start();
       const cell = await Promise.race([compileCell(msg.content.code), cancelled]);
       this.cells.add(cell, label);
       for (const name of cell.declared) this.declared.add(name);
@@ -317,28 +331,36 @@ export class Kernel {
       const m = this.tf.memory();
       memory = { numTensors: m.numTensors, numBytes: m.numBytes, numDataBuffers: m.numDataBuffers };
     }
-    return { wall_ms: performance.now() - exec.t0, cpu_ms: (cpu.user + cpu.system) / 1000, memory };
+    const tensors = this.tensors.stop();
+    return { wall_ms: performance.now() - exec.t0, cpu_ms: (cpu.user + cpu.system) / 1000, memory, ...(tensors ? { tensors } : {}) };
   }
 
   /**
    * Stops the running cell. `terminated`: the watchdog had to terminate JavaScript that blocked
    * this thread, so the cell's own code will never finish it; engine state it left half-done is
-   * reset.
+   * reset. `cell`: the msg_id of the cell main wants stopped; if it has not arrived yet, it is
+   * stopped when it does.
    */
-  interrupt(terminated: boolean): void {
+  interrupt(terminated: boolean, cell?: string): void {
     const exec = this.current;
+    if (cell !== undefined && exec?.msg.header.msg_id !== cell && !this.queue.some((q) => q.header.msg_id === cell)) {
+      // a few ids at most: each is either still on its way, or finished and never seen again
+      if (this.interruptedBeforeStart.size > 64) this.interruptedBeforeStart.clear();
+      this.interruptedBeforeStart.add(cell);
+    }
     // queued cells are dropped with the interrupted one, as Jupyter aborts them after an error
     for (const queued of this.queue.splice(0)) {
       this.send('execute_reply', { status: 'aborted', execution_count: null }, queued.header.msg_id);
     }
     // awaits of cell code that are suspended now (this cell's, and background work of earlier ones) throw when they resume
     nextInterruptEpoch();
-    if (!exec || exec.finished) return;
-    for (const model of exec.ctx.training) {
-      model.stopTraining = true;
-      if (terminated) (model as { isTraining?: boolean }).isTraining = false;
-    }
+    // model.fit stops at the end of its batch, whichever cell started it (training.ts)
+    stopAllTraining();
+    // Termination unwound whatever JavaScript ran, tf.tidy included, without its finally blocks.
+    // Even when the cell is already finished: the watchdog first asks without terminating, and the
+    // cell ends on that request, which this thread handles only after the termination.
     if (terminated) this.resetEngine();
+    if (!exec || exec.finished) return;
     exec.cancel(new KernelInterrupt());
     this.finish(exec, new KernelInterrupt());
   }
@@ -357,23 +379,6 @@ export class Kernel {
       engine.state.activeTape = null;
     } catch (err) {
       this.log(`could not reset TensorFlow.js after an interrupt: ${(err as Error).message}`);
-    }
-  }
-
-  /** model.fit registers the model with the running cell, so an interrupt can stop its training. */
-  private trackTraining(tf: Tf): void {
-    const proto = tf.LayersModel.prototype as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
-    for (const method of ['fit', 'fitDataset']) {
-      const original = proto[method];
-      if (typeof original !== 'function') continue;
-      proto[method] = function (this: { stopTraining: boolean }, ...args: unknown[]) {
-        const ctx = currentExecution();
-        ctx?.training.add(this);
-        const p = original.apply(this, args);
-        const done = () => ctx?.training.delete(this);
-        p.then(done, done);
-        return p;
-      };
     }
   }
 

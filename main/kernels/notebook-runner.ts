@@ -50,7 +50,8 @@ export interface RunSummary {
   cells: number;
   executed: number;
   errors: number;
-  checks: { passed: number; failed: number; results: CheckResult[] };
+  /** Every `lab.check` result, with the cell (0-based index among all cells) that reported it. */
+  checks: { passed: number; failed: number; results: (CheckResult & { cell: number })[] };
   wallMs: number;
   /** The first error: which cell (0-based index among all cells), its name and message. */
   firstError?: { cell: number; ename: string; evalue: string };
@@ -212,7 +213,7 @@ export async function runNotebook(notebookPath: string, options: RunOptions = {}
       cell.execution_count = reply.execution_count;
       if (reply.metrics) cell.metadata = { ...cell.metadata, 'mlsys-lab': { metrics: reply.metrics } };
       for (const check of collector.checks) {
-        summary.checks.results.push(check);
+        summary.checks.results.push({ ...check, cell: i });
         if (check.passed) summary.checks.passed++;
         else summary.checks.failed++;
       }

@@ -4,6 +4,7 @@
  * the model) while no window shows the notebook.
  */
 import type { CellRunStats, NotebookKernelStatus, NotebookVariable } from '../api/notebooks';
+import { MIME, type CheckResult } from '../../kernels/protocol';
 import { ApiError } from '../rpc/errors';
 import { applyKernelEvent } from './apply-kernel-event';
 import type { KernelFactory, NotebookKernel } from './kernel-port';
@@ -14,6 +15,10 @@ export interface CellRunRecord {
   notebook: string;
   cellId: string;
   stats: CellRunStats;
+  /** The cell's nbformat tags (`check` marks a lab's check cells). */
+  tags: string[];
+  /** What the run's `lab.check(name, condition, detail)` calls reported, in order. */
+  checks: CheckResult[];
 }
 
 export class CellRunner {
@@ -80,9 +85,15 @@ export class CellRunner {
       if (model.indexOf(id) < 0) continue;
       this.running = id;
       let failed = false;
+      const checks: CheckResult[] = [];
+      const tags = model.cell(id).metadata.tags;
       try {
         await kernel.execute(model.cell(id).source, (event) => {
           if (event.msg_type === 'execute_reply' && event.content.status !== 'ok') failed = true;
+          if (event.msg_type === 'display_data') {
+            const check = event.content.data[MIME.check] as CheckResult | undefined;
+            if (check && typeof check.name === 'string' && typeof check.passed === 'boolean') checks.push(check);
+          }
           applyKernelEvent(this.model(), id, event);
         });
       } catch (err) {
@@ -95,7 +106,7 @@ export class CellRunner {
       const stats = this.model().runs.get(id)?.lastRun;
       if (stats && this.onCellRun) {
         try {
-          this.onCellRun({ notebook: this.path, cellId: id, stats });
+          this.onCellRun({ notebook: this.path, cellId: id, stats, checks, tags: Array.isArray(tags) ? tags.filter((t): t is string => typeof t === 'string') : [] });
         } catch {
           // recording is best effort: a full or broken database must not stop the notebook
         }

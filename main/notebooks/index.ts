@@ -5,5 +5,4 @@ export { applyKernelEvent, type CellKernelEvent } from './apply-kernel-event';
 export { parseIpynb, serializeIpynb, NotebookFormatError } from './ipynb';
 export { registerNotebooks } from './register-notebooks';
 export type { NotebookKernel, KernelFactory } from './kernel-port';
-export { kernelFactory, type KernelCwd, type KernelManagerPort } from './kernel-adapter';
-export { packFolder, type PackSource } from './notebook-files';
+export { kernelFactory, type KernelManagerPort } from './kernel-adapter';

@@ -28,6 +28,7 @@ interface EnergyReportLike {
   carbon: { grams: number };
   short: string;
   text: string;
+  components?: { component: string; method: string; source: string }[];
 }
 
 export interface ManagedReply {
@@ -35,7 +36,14 @@ export interface ManagedReply {
   execution_count: number | null;
   metadata?: Record<string, unknown>;
   /** The kernel's figures for the run; the energy meter's report is `energy`. */
-  metrics?: { wall_ms: number; cpu_ms?: number; memory: { numTensors: number; numBytes: number } | null; energy?: EnergyReportLike };
+  metrics?: {
+    wall_ms: number;
+    cpu_ms?: number;
+    memory: { numTensors: number; numBytes: number } | null;
+    /** Tensors the cell created, and those of them it left alive (kernels/protocol.ts TensorReport). */
+    tensors?: { created: number; leaked: number; leakedBytes: number };
+    energy?: EnergyReportLike;
+  };
 }
 
 type ManagedOutput =
@@ -68,7 +76,8 @@ export function toKernelStatus(info: ManagedKernelInfo): NotebookKernelStatus {
 
 function runEnergy(r: EnergyReportLike | undefined): RunEnergy | undefined {
   if (!r || typeof r.energy?.joules !== 'number') return undefined;
-  return { joules: r.energy.joules, source: r.energy.source, co2eGrams: r.carbon.grams, short: r.short, text: r.text };
+  const method = r.components?.map((c) => `${c.component}: ${c.method} (${c.source})`).join('; ');
+  return { joules: r.energy.joules, source: r.energy.source, co2eGrams: r.carbon.grams, short: r.short, text: r.text, ...(method ? { method } : {}) };
 }
 
 function toEvent(output: ManagedOutput): CellKernelEvent {
@@ -88,23 +97,15 @@ function toEvent(output: ManagedOutput): CellKernelEvent {
   }
 }
 
-/**
- * Where a notebook's kernel runs, when not in the notebook's own folder: a pack notebook's kernel
- * runs in its pack's folder, as `mlsys-lab pack check` runs it, so the pack's `data/...` paths
- * resolve the same in the app and in the instructor's checker.
- */
-export type KernelCwd = (notebookPath: string) => Promise<string | null | undefined>;
-
-/** One kernel per notebook, started in the notebook's folder (relative paths in cells resolve there) unless `cwdOf` says otherwise. */
-export function kernelFactory(manager: KernelManagerPort, workspaceDir: string, cwdOf?: KernelCwd): KernelFactory {
+/** One kernel per notebook, started in the notebook's folder (relative paths in cells resolve there). */
+/** `cwdOf` picks a notebook's working directory (default its folder; a pack's notebooks run in the pack's folder). */
+export function kernelFactory(manager: KernelManagerPort, workspaceDir: string, cwdOf?: (notebookPath: string) => string | null): KernelFactory {
   return async (notebookPath): Promise<NotebookKernel> => {
     const file = join(workspaceDir, notebookPath);
-    const info = await manager.start({ notebook: file, cwd: (await cwdOf?.(notebookPath)) ?? dirname(file) });
+    const info = await manager.start({ notebook: file, cwd: cwdOf?.(notebookPath) ?? dirname(file) });
     const id = info.kernelId;
     const session = () => manager.session(id);
     let backend = info.backend?.name;
-    // tensors alive after the previous cell: what a cell leaves behind is the growth
-    let tensorsBefore: number | undefined;
     return {
       async execute(code, onEvent) {
         const handle = session().execute(code, { stopOnError: false });
@@ -115,17 +116,17 @@ export function kernelFactory(manager: KernelManagerPort, workspaceDir: string, 
         try {
           const reply = await handle.done;
           const m = reply.metrics;
-          const tensors = m?.memory?.numTensors;
           const stats: Omit<CellRunStats, 'ok'> | undefined = m
             ? {
                 wallMs: m.wall_ms,
                 cpuMs: m.cpu_ms,
                 backend,
-                tensorsLeaked: tensors !== undefined && tensorsBefore !== undefined ? Math.max(0, tensors - tensorsBefore) : undefined,
+                tensorsCreated: m.tensors?.created,
+                tensorsLeaked: m.tensors?.leaked,
+                tensorsLeakedBytes: m.tensors?.leakedBytes,
                 energy: runEnergy(reply.metrics?.energy),
               }
             : undefined;
-          if (tensors !== undefined) tensorsBefore = tensors;
           onEvent({ msg_type: 'execute_reply', content: { status: reply.status, execution_count: reply.execution_count, stats } });
         } finally {
           sub.dispose();
@@ -135,7 +136,6 @@ export function kernelFactory(manager: KernelManagerPort, workspaceDir: string, 
         await session().interrupt();
       },
       async restart() {
-        tensorsBefore = undefined;
         await session().restart();
       },
       async variables(): Promise<NotebookVariable[]> {

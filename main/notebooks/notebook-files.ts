@@ -73,11 +73,6 @@ async function findPack(sources: PackSource[], id: string): Promise<{ dir: strin
   return null;
 }
 
-/** The folder of the pack with this id (the first source that has it), or null. */
-export async function packFolder(sources: PackSource[], id: string): Promise<string | null> {
-  return (await findPack(sources, id))?.dir ?? null;
-}
-
 export async function resolveNotebook(workspaceDir: string, sources: PackSource[], ref: NotebookRef): Promise<ResolvedNotebook> {
   if ('path' in ref) {
     const file = workspaceFile(workspaceDir, ref.path);

@@ -27,6 +27,8 @@ export interface NotebookServiceOptions {
   kernels?: KernelFactory;
   /** Called after each cell run with what it measured (the workspace records it in the runs table). */
   onCellRun?: (run: CellRunRecord) => void;
+  /** Told of each thing the attendee does with a notebook (the workspace keeps per-lab time spent from these). */
+  onActivity?: (notebook: string, action: 'open' | 'edit' | 'run' | 'close') => void;
   log?: (message: string) => void;
 }
 
@@ -72,6 +74,7 @@ export class NotebookService implements Omit<NotebooksApi, 'onDidChange'> {
       }
       session = await pending;
     }
+    this.activity(session.handle, 'open');
     return this.document(session);
   }
 
@@ -189,6 +192,7 @@ export class NotebookService implements Omit<NotebooksApi, 'onDidChange'> {
     const s = this.session(handle);
     if (s.notice) throw new ApiError('E_READ_ONLY', `Notebook "${handle}" is read-only: ${s.notice}`);
     s.model.applyEdits(edits, origin);
+    this.activity(handle, 'edit');
     return this.state(s);
   }
 
@@ -251,6 +255,7 @@ export class NotebookService implements Omit<NotebooksApi, 'onDidChange'> {
   async run(handle: string, cellIds: string[]): Promise<void> {
     const s = this.session(handle);
     if (s.notice) throw new ApiError('E_READ_ONLY', `Notebook "${handle}" cannot run: ${s.notice}`);
+    this.activity(handle, 'run');
     await s.runner.run(cellIds);
   }
 
@@ -273,7 +278,16 @@ export class NotebookService implements Omit<NotebooksApi, 'onDidChange'> {
     if (!s) return;
     if (s.model.dirty && !options.discard)
       throw new ApiError('E_UNSAVED', `Notebook "${handle}" has unsaved changes; save it first, or close with discard to drop them`);
+    this.activity(handle, 'close');
     this.drop(s);
+  }
+
+  private activity(handle: string, action: 'open' | 'edit' | 'run' | 'close'): void {
+    try {
+      this.options.onActivity?.(handle, action);
+    } catch (err) {
+      this.log(`could not record ${action} of ${handle}: ${(err as Error).message}`); // never in the attendee's way
+    }
   }
 
   private drop(s: Session): Promise<void> {

@@ -31,6 +31,7 @@ export function baseEnvironment(appVersion: string): ReproducibilityRecord {
     packages,
     backend: null,
     device: null,
+    kernel: null,
     seeds: {},
     energyMethod: null,
   };

@@ -5,7 +5,8 @@
  * in it is carried over: a file that the new version also has is kept beside it under a new name
  * (`name.mine-v0.1.0.ipynb`), never overwritten.
  */
-import { lstat, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { copyFile, lstat, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { PackError } from './errors';
 import { IGNORED_NAMES } from './folder-source';
@@ -159,18 +160,20 @@ export async function recoverInterruptedImports(packsDir: string, log: (m: strin
 }
 
 /**
- * The attendee works on copies of a pack's notebooks in <workspace>/notebooks/<id>/ (made on first
- * open). After an upgrade, a copy of a notebook the new version changed is dealt with so that the
- * attendee sees the new version and loses nothing: an untouched copy is removed (the next open
- * copies the new version), an edited copy is renamed beside it as `name.mine-v1.0.0.ipynb`. A copy
- * of a notebook the new version did not change stays as it is, edits and all.
+ * The attendee works on copies of a pack's files in <workspace>/notebooks/<id>/: its notebooks
+ * (copied on first open) and its other files (data), copied before its first kernel starts so that
+ * cells read `data/...` by relative path, as `pack check` runs them. After an upgrade, a copy of a
+ * file the new version changed is dealt with so that the attendee sees the new version and loses
+ * nothing: an untouched copy is removed (the next open or kernel start copies the new version), an
+ * edited copy is renamed beside it as `name.mine-v1.0.0.ipynb`. A copy of a file the new version
+ * did not change stays as it is, edits and all.
  */
 export async function reconcileNotebookCopies(notebooksDir: string, previous: PackManifest, next: PackManifest): Promise<InstallResult['kept']> {
   const dir = inside(notebooksDir, next.id);
   const kept: InstallResult['kept'] = [];
   const existing = await listPlainFiles(dir).catch(() => [] as string[]);
   const taken = new Set(existing.map(pathCollisionKey));
-  for (const path of previous.notebooks) {
+  for (const path of new Set([...previous.notebooks, ...Object.keys(previous.files)])) {
     if (!existing.includes(path)) continue;
     if (previous.files[path] === next.files[path]) continue; // the pack did not change this notebook
     const copy = inside(dir, path);
@@ -185,4 +188,26 @@ export async function reconcileNotebookCopies(notebooksDir: string, previous: Pa
     kept.push({ path: `notebooks/${next.id}/${path}`, keptAs: `notebooks/${next.id}/${keptAs}` });
   }
   return kept;
+}
+
+/**
+ * Copies the pack's files that are not notebooks into the attendee's folder where missing, never
+ * overwriting one (an upgrade first clears untouched stale copies, see reconcileNotebookCopies).
+ * Returns the paths copied.
+ */
+export async function copyPackFiles(packDir: string, manifest: PackManifest, notebooksDir: string): Promise<string[]> {
+  const dir = inside(notebooksDir, manifest.id);
+  const copied: string[] = [];
+  for (const path of Object.keys(manifest.files)) {
+    if (manifest.notebooks.includes(path)) continue;
+    const target = inside(dir, path);
+    await mkdir(dirname(target), { recursive: true });
+    try {
+      await copyFile(inside(packDir, path), target, constants.COPYFILE_EXCL);
+      copied.push(path);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
+  return copied;
 }

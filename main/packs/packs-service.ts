@@ -9,14 +9,14 @@ import { basename, join } from 'node:path';
 import type { PackSummary } from '../api/library';
 import type { LabProgress, PackDatasetResult, PackImportResult, PackTrustInfo, PacksApi, SubmissionFile, TrustedKey } from '../api/packs';
 import { PackError } from './errors';
-import { installPack, reconcileNotebookCopies } from './install';
+import { copyPackFiles, installPack, reconcileNotebookCopies } from './install';
 import { DEFAULT_LIMITS, formatBytes, type PackLimits } from './limits';
 import { MANIFEST_FILE, SIGNATURE_FILE, parseManifest, type PackManifest } from './manifest';
 import { readPackFolder } from './folder-source';
 import { openPackSource, packSourceFromBytes, type PackSource } from './pack-source';
 import { satisfies } from './semver';
 import { verifyManifestSignature, type Signer } from './signature';
-import { countCheckCells } from './check-cells';
+import { countChecks } from './check-cells';
 import { SUBMISSION_EXTENSION, writeSubmission, type ReproducibilityRecord } from './submission';
 import { baseEnvironment } from './environment';
 import { writeFileAtomic } from '../util/atomic-write';
@@ -52,8 +52,8 @@ export interface PacksServiceOptions {
   /** Told after an import or a trust change, so the library can refresh. */
   onDidChange?: () => void;
   onDidImport?: (result: PackImportResult) => void;
-  /** What the kernel knows for the reproducibility record of a hand-in (backend, device, seeds, energy method). */
-  environment?: () => Promise<Partial<ReproducibilityRecord>>;
+  /** What the kernel knows for the reproducibility record of a lab's hand-in (backend, device, seeds, energy method). */
+  environment?: (packId: string) => Promise<Partial<ReproducibilityRecord>>;
   /** <workspace>/submissions: where hand-in files are written. */
   submissionsDir?: string;
   /** Resolves when leftovers of an interrupted import have been tidied; imports and loads wait for it. */
@@ -195,7 +195,7 @@ export class PacksService implements Omit<PacksApi, 'onDidImport'> {
         checks: recorded.map((c) => ({ checkId: c.checkId, status: c.status })),
         checksPassed: passed,
         checksTotal: total,
-        reproducibility: { ...baseEnvironment(this.options.appVersion), ...(await this.options.environment?.()) },
+        reproducibility: { ...baseEnvironment(this.options.appVersion), ...(await this.options.environment?.(pack.manifest.id)) },
       },
       notebooks,
     );
@@ -222,11 +222,21 @@ export class PacksService implements Omit<PacksApi, 'onDidImport'> {
         total += cached.count;
         continue;
       }
-      const count = mtimeMs < 0 ? 0 : countCheckCells(await readFile(path, 'utf8'));
+      const count = mtimeMs < 0 ? 0 : countChecks(await readFile(path, 'utf8'));
       this.checkCellCache.set(path, { mtimeMs, count });
       total += count;
     }
     return total;
+  }
+
+  /**
+   * Copies the pack's data files that are missing from the attendee's folder (notebooks/<id>/),
+   * where its notebooks' kernels run, so that cells read them by the paths the manifest lists.
+   */
+  async prepareFiles(packId: string): Promise<string[]> {
+    if (!this.options.notebooksDir) return [];
+    const pack = await this.find(packId);
+    return copyPackFiles(pack.dir, pack.manifest, this.options.notebooksDir);
   }
 
   /**

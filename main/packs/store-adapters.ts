@@ -1,11 +1,13 @@
 /**
  * Where packs meet the store: a pack's datasets are imported into SQLite after the pack is
- * installed, and a lab's recorded check results come from the store's lab_progress table. The
+ * installed, and a lab's recorded check results, activity and environment come from the store's
+ * lab_progress and lab_activity tables. The
  * ports are structural so that packs depend on what they use, not on the store's classes.
  */
 import { basename, join } from 'node:path';
 import type { PackDatasetResult } from '../api/packs';
 import type { PackManifest } from './manifest';
+import type { ReproducibilityRecord } from './submission';
 import type { DatasetImporter, ProgressSource } from './packs-service';
 
 /** The part of the datasets service a pack import needs. */
@@ -51,15 +53,52 @@ export function packDatasetImporter(datasets: DatasetImportPort): DatasetImporte
   };
 }
 
-/** Check results from the store; `runs` is a getter because the store opens on first use. */
-export function storeProgressSource(runs: () => CheckResultsPort): ProgressSource {
+/** The part of the store's activity table (lab_activity) that the library and a hand-in read. */
+export interface ActivityPort {
+  get(labId: string): { lastOpenedAt: number | null; activeMs: number };
+  environment(labId: string): { backend?: string; device?: string; packages?: Record<string, string>; seeds?: Record<string, number>; energyMethod?: string };
+}
+
+/** Check results and activity from the store; `store` is a getter because the store opens on first use. */
+export function storeProgressSource(store: () => { runs: CheckResultsPort; activity: ActivityPort }): ProgressSource {
   return {
     checks: (packId) => {
       try {
-        return runs().progress(packId);
+        return store().runs.progress(packId);
       } catch {
         return []; // a store that cannot open reports its own error; the library still lists labs
       }
     },
+    activity: (packId) => {
+      try {
+        const a = store().activity.get(packId);
+        return { lastOpened: a.lastOpenedAt === null ? null : new Date(a.lastOpenedAt).toISOString(), timeSpentMs: Math.round(a.activeMs) };
+      } catch {
+        return { lastOpened: null, timeSpentMs: 0 };
+      }
+    },
+  };
+}
+
+/**
+ * The kernel's side of a hand-in's reproducibility record, as the lab's cells last ran: backend,
+ * device and the versions the kernel reported, the seeds of its dataset splits, and how energy
+ * was measured. Empty for a lab whose cells never ran here.
+ */
+export function storeEnvironment(store: () => { activity: ActivityPort }): (packId: string) => Promise<Partial<ReproducibilityRecord>> {
+  return async (packId) => {
+    let env: ReturnType<ActivityPort['environment']>;
+    try {
+      env = store().activity.environment(packId);
+    } catch {
+      return {};
+    }
+    return {
+      backend: env.backend ?? null,
+      device: env.device ?? null,
+      kernel: env.packages ?? null,
+      seeds: env.seeds ?? {},
+      energyMethod: env.energyMethod ?? null,
+    };
   };
 }

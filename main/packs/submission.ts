@@ -32,6 +32,8 @@ export interface ReproducibilityRecord {
   /** The kernel's backend and device as it reported them; null when no kernel ran. */
   backend: string | null;
   device: string | null;
+  /** Versions the kernel reported when the lab's cells ran (tfjs, its backend, node, v8); null when no kernel ran. */
+  kernel?: Record<string, string> | null;
   /** Seeds the lab used (data split, initialisation), by name. */
   seeds: Record<string, number>;
   /** How energy was measured (e.g. "rapl", "nvidia-smi", "estimate"), or null. */

@@ -10,6 +10,8 @@ import { PackError } from './errors';
 
 export interface TrustQuery {
   trustInfo(packId: string): Promise<{ trusted: boolean; title: string; reason: string }>;
+  /** Puts the pack's data files beside the attendee's notebooks, before a kernel runs its cells. */
+  prepareFiles?(packId: string): Promise<unknown>;
 }
 
 /** The pack a workspace notebook path belongs to: `notebooks/<id>/...` -> id; other notebooks belong to none. */
@@ -27,6 +29,7 @@ export function trustGatedKernels(factory: KernelFactory, packs: TrustQuery): Ke
         const why = info.reason === 'unknown-key' ? 'signed by a key you have not trusted' : 'unsigned';
         throw new PackError('E_PACK_RESTRICTED', `"${info.title}" is in restricted mode (${why}): you can read and edit its notebooks, but cells run only after you trust the pack in the library.`);
       }
+      await packs.prepareFiles?.(packId);
     }
     return factory(notebookPath);
   };

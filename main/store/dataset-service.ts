@@ -17,7 +17,7 @@ import { exportDataset } from './export';
 import { decodeFeatures, float32ToNumber } from './features';
 import { importDataset } from './import/importer';
 import { featuresToPngDataUrl } from './sample-image';
-import { seededSplit } from './split';
+import { DEFAULT_SPLIT_SEED, seededSplit } from './split';
 import { Store } from './store';
 import { StoreError } from './store-errors';
 
@@ -176,7 +176,7 @@ export class DatasetService implements ServiceApi {
     // the split is known before reading (every labeled sample has features), so each row is
     // written once, straight to its place in train or test: no second copy of a large dataset
     const n = labels.size;
-    const { train, test } = seededSplit(n, testFraction, options.seed ?? 42);
+    const { train, test } = seededSplit(n, testFraction, options.seed ?? DEFAULT_SPLIT_SEED);
     const slot = new Int32Array(n); // labeled sample k -> its row: >= 0 in train, < 0 as ~row in test
     train.forEach((k, row) => (slot[k] = row));
     test.forEach((k, row) => (slot[k] = ~row));

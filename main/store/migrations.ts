@@ -150,6 +150,18 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE runs ADD COLUMN energy_source TEXT CHECK (energy_source IN ('measured', 'estimated'));
   ALTER TABLE runs ADD COLUMN energy_detail TEXT;
   `,
+  /* 3 -> 4: when each lab was opened and how long the attendee has worked in it (main/store/lab-activity.ts),
+     and where its cells last ran, for a hand-in's reproducibility record. Keyed by pack id, like
+     lab_progress, so that reinstalling or upgrading a pack keeps it. */ `
+  CREATE TABLE lab_activity (
+    lab_id TEXT PRIMARY KEY,
+    first_opened_at INTEGER,
+    last_opened_at INTEGER,
+    last_active_at INTEGER,          -- the latest action (open, edit, run, close) in the lab's notebooks
+    active_ms REAL NOT NULL DEFAULT 0,
+    environment TEXT                 -- JSON: backend, device, package versions, seeds, energy method
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export const LATEST_VERSION = MIGRATIONS.length;

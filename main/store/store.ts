@@ -1,5 +1,6 @@
 import { openStoreDatabase, type Db, type OpenOptions } from './connection';
 import { DatasetTable } from './dataset-table';
+import { LabActivityTable } from './lab-activity';
 import { LabelLog } from './label-log';
 import { QueueTable } from './queue-table';
 import { RunTable } from './run-table';
@@ -13,6 +14,8 @@ export class Store {
   readonly labels: LabelLog;
   readonly queues: QueueTable;
   readonly runs: RunTable;
+  /** When each lab was opened, time spent in it, and where its cells ran. */
+  readonly activity: LabActivityTable;
   private closed = false;
 
   private constructor(
@@ -23,6 +26,7 @@ export class Store {
     this.labels = new LabelLog(db);
     this.queues = new QueueTable(db, this.labels);
     this.runs = new RunTable(db);
+    this.activity = new LabActivityTable(db);
   }
 
   static open(file: string, options: OpenOptions = {}): Store {

@@ -112,6 +112,28 @@ describe('lab packs in the library, in Chromium', () => {
     await page.close();
   });
 
+  it('shows a lab’s progress on its card: checks passed of total, last opened and time spent', async () => {
+    const ws = h.workspace;
+    await ws.dispatcher.call('packs.import', [writePackFolder(join(files, 'worked'), { id: 'worked-lab', title: 'Worked lab', files: { 'worked-lab.ipynb': notebook('Worked', '1', 3) } })]);
+    // twenty minutes of work an hour ago (three actions, five to eight minutes apart), then a pause
+    const t = Date.now() - 60 * 60_000;
+    ws.store.activity.opened('worked-lab', t);
+    ws.store.activity.touched('worked-lab', t + 8 * 60_000);
+    ws.store.activity.touched('worked-lab', t + 14 * 60_000);
+    ws.store.activity.touched('worked-lab', t + 20 * 60_000);
+    ws.store.runs.recordCheck({ labId: 'worked-lab', checkId: 'check 0', status: 'passed' });
+    ws.store.runs.recordCheck({ labId: 'worked-lab', checkId: 'check 1', status: 'failed' });
+    // opening one of its notebooks now (through the API the notebook view calls) marks the lab opened
+    await ws.dispatcher.call('notebooks.open', [{ pack: 'worked-lab', notebook: 'worked-lab.ipynb' }]);
+    const { page, errors } = await openLibrary();
+    const card = page.locator('[data-pack-id="worked-lab"]');
+    await card.waitFor();
+    expect(await card.locator('.lab-progress').textContent()).toBe('1 of 3 checks passed · opened just now · 20 min spent');
+    await card.screenshot({ path: 'test-results/packs-progress.png' });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('trusts a signing key pasted in the keys panel, and a pack signed by it opens unrestricted', async () => {
     const { page, errors } = await openLibrary();
     await page.getByText(/Trusted signing keys \(\d+\)/).click();

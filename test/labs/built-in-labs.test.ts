@@ -2,9 +2,10 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { refreshManifest } from '../../main/packs/author';
-import { countCheckCells } from '../../main/packs/check-cells';
+import { countChecks } from '../../main/packs/check-cells';
 import { openPackSource } from '../../main/packs/pack-source';
 import { verifyPack } from '../../main/packs/verify-pack';
+import { parseIpynb } from '../../main/notebooks/ipynb';
 
 // Fast structural checks of every lab shipped in labs/; running them headless is `npm run labs:check`.
 const labsDir = join(__dirname, '..', '..', 'labs');
@@ -22,14 +23,16 @@ describe('built-in labs', () => {
       expect({ added: r.added, removed: r.removed, updated: r.updated }).toEqual({ added: [], removed: [], updated: [] });
       const pack = await verifyPack(await openPackSource(dir));
       expect(pack.manifest.notebooks.length).toBeGreaterThan(0);
+      // the app's notebook reader takes every notebook (nbformat 4.5 needs a cell id on every cell)
+      for (const nb of pack.manifest.notebooks) expect(() => parseIpynb(readFileSync(join(dir, nb), 'utf8'), nb, () => 'new-id')).not.toThrow();
     });
 
     // lab 01 predates the lab rules (checks, plots); every lab from 02 on is held to them
     if (!lab.startsWith('01-')) {
-      it(`${lab} has at least three check cells and an interactive plot`, () => {
+      it(`${lab} has at least three checks (lab.check calls in check cells) and an interactive plot`, () => {
         const manifest = JSON.parse(readFileSync(join(labsDir, lab, 'labpack.json'), 'utf8')) as { notebooks: string[] };
         const texts = manifest.notebooks.map((nb) => readFileSync(join(labsDir, lab, nb), 'utf8'));
-        expect(texts.reduce((n, t) => n + countCheckCells(t), 0)).toBeGreaterThanOrEqual(3);
+        expect(texts.reduce((n, t) => n + countChecks(t), 0)).toBeGreaterThanOrEqual(3);
         expect(texts.some((t) => t.includes('lab.plot('))).toBe(true);
       });
     }

@@ -41,6 +41,16 @@ export function notebook(title: string, code = '1 + 1', checks = 0): string {
   )}\n`;
 }
 
+/** A notebook of code cells given as [source, tags]; a cell tagged `check` is one of the lab's check cells. */
+export function notebookOf(cells: [string, string[]?][]): string {
+  return `${JSON.stringify({
+    cells: cells.map(([source, tags], i) => ({ cell_type: 'code', id: `cell-${i}`, metadata: tags ? { tags } : {}, execution_count: null, outputs: [], source: [source] })),
+    metadata: { kernelspec: { display_name: 'TypeScript (mlsys-lab)', language: 'typescript', name: 'mlsys-lab-typescript' } },
+    nbformat: 4,
+    nbformat_minor: 5,
+  })}\n`;
+}
+
 export interface PackSpec {
   id?: string;
   version?: string;

@@ -50,6 +50,9 @@ describe('importing a lab pack', () => {
     expect(problems).toEqual([]);
     expect(packs.find((p) => p.id === 'demo-lab')).toMatchObject({ source: 'imported', trusted: false });
     expect(packs.find((p) => p.id === 'software-2')).toMatchObject({ source: 'builtin', trusted: true });
+    // the built-in labs in curriculum order (their folders' numbers), then the imported ones
+    expect(packs.map((p) => p.id).slice(0, 2)).toEqual(['software-2', 'data-prep-tax']);
+    expect(packs.at(-1)?.id).toBe('demo-lab');
 
     expect(await call<PackTrustInfo>('packs.trust', 'demo-lab')).toMatchObject({ trusted: true, reason: 'trusted-by-user' });
     expect((await list()).packs.find((p) => p.id === 'demo-lab')?.trusted).toBe(true);
@@ -180,7 +183,20 @@ describe('restricted mode at the kernel', () => {
 });
 
 describe('progress per lab', () => {
-  it('counts check cells as the total, takes results and activity from the progress source, and keeps them across a reinstall', async () => {
+  it('puts the pack’s data files beside the attendee’s notebooks, and an upgrade refreshes them keeping edited ones beside', async () => {
+    const v1 = { 'demo-lab.ipynb': notebook('v1'), 'data/a.csv': 'x\n1\n', 'data/b.csv': 'y\n1\n', 'data/same.csv': 'z\n1\n' };
+    await call('packs.import', await buildPack(join(root, 'v1'), { files: v1 }));
+    const nbDir = join(root, 'workspace/notebooks/demo-lab');
+    expect((await ws.packs.prepareFiles('demo-lab')).sort()).toEqual(['data/a.csv', 'data/b.csv', 'data/same.csv']);
+    expect(await ws.packs.prepareFiles('demo-lab')).toEqual([]); // never overwritten
+    writeFileSync(join(nbDir, 'data/b.csv'), 'y\n1\n2 (my row)\n');
+    const r = await call<PackImportResult>('packs.import', await buildPack(join(root, 'v2'), { version: '2.0.0', files: { ...v1, 'data/a.csv': 'x\n2\n', 'data/b.csv': 'y\n2\n' } }));
+    expect(r.kept).toEqual([{ path: 'notebooks/demo-lab/data/b.csv', keptAs: 'notebooks/demo-lab/data/b.mine-v1.0.0.csv' }]);
+    expect(await ws.packs.prepareFiles('demo-lab')).toEqual(['data/a.csv', 'data/b.csv']);
+    expect(['a.csv', 'b.csv', 'b.mine-v1.0.0.csv', 'same.csv'].map((f) => readFileSync(join(nbDir, 'data', f), 'utf8'))).toEqual(['x\n2\n', 'y\n2\n', 'y\n1\n2 (my row)\n', 'z\n1\n']);
+  });
+
+  it('counts the lab.check calls of check cells as the total, takes results and activity from the progress source, and keeps them across a reinstall', async () => {
     const recorded = new Map([['demo-lab', [{ checkId: 'a', status: 'passed' as const }, { checkId: 'b', status: 'failed' as const }]]]);
     const packs = createPacksService({
       workspaceDir: join(root, 'p-ws'),

@@ -34,7 +34,7 @@ const service = () =>
     workspaceDir: join(root, 'ws'),
     labsDir: join(root, 'no-labs'),
     importDatasets: packDatasetImporter({ import: (o) => importDataset(store, o) }),
-    progress: storeProgressSource(() => store.runs),
+    progress: storeProgressSource(() => store),
   });
 
 describe('packs and the store', () => {
@@ -58,13 +58,16 @@ describe('packs and the store', () => {
     expect(r.datasets[0]).toMatchObject({ status: 'failed', problem: expect.stringMatching(/nothing to import/) });
   });
 
-  it('reports checks passed from the store’s lab_progress, surviving a reinstall', async () => {
+  it('reports checks passed, last opened and time spent from the store, surviving a reinstall', async () => {
     const packs = service();
     await packs.import(await labpack('v1', { files: { 'demo-lab.ipynb': notebook('x', '1', 3) } }));
     store.runs.recordCheck({ labId: 'demo-lab', checkId: 'check 0', status: 'passed' });
     store.runs.recordCheck({ labId: 'demo-lab', checkId: 'check 1', status: 'failed', message: 'got 5' });
     expect(await packs.progress()).toEqual([{ packId: 'demo-lab', checksPassed: 1, checksTotal: 3, lastOpened: null, timeSpentMs: 0 }]);
+    const t = Date.UTC(2026, 10, 28, 9, 0);
+    store.activity.opened('demo-lab', t);
+    store.activity.touched('demo-lab', t + 90_000);
     await packs.import(await labpack('v2', { version: '2.0.0', files: { 'demo-lab.ipynb': notebook('x', '2', 3) } }));
-    expect((await packs.progress())[0]).toMatchObject({ checksPassed: 1, checksTotal: 3 });
+    expect((await packs.progress())[0]).toEqual({ packId: 'demo-lab', checksPassed: 1, checksTotal: 3, lastOpened: new Date(t).toISOString(), timeSpentMs: 90_000 });
   });
 });

@@ -24,7 +24,7 @@ async function attendee(name: string, results: Record<string, 'passed' | 'failed
   const ws = join(root, `ws-${name.replace(/\W/g, '')}`);
   const store = Store.open(join(root, `${basename(ws)}.db`));
   try {
-    const packs = createPacksService({ workspaceDir: ws, labsDir: join(root, 'none'), progress: storeProgressSource(() => store.runs), environment: async () => ({ backend: 'wasm', device: 'cpu', seeds: { split: 42 } }) });
+    const packs = createPacksService({ workspaceDir: ws, labsDir: join(root, 'none'), progress: storeProgressSource(() => store), environment: async () => ({ backend: 'wasm', device: 'cpu', seeds: { split: 42 } }) });
     const dir = join(root, `pack-${basename(ws)}`);
     writePackFolder(dir, { files: { 'demo-lab.ipynb': notebook('Demo', '1', 3) } });
     writeFileSync(`${dir}.labpack`, (await buildLabpack(await readPackFolder(dir, DEFAULT_LIMITS))).bytes);
