@@ -1,7 +1,7 @@
 /**
- * Vite plugin: bundles the TensorFlow.js type declarations as one virtual module, so Monaco's
- * TypeScript worker can offer completions, hover docs and type errors for `tf` with nothing
- * fetched at run time. License headers are removed to keep the chunk small (the packages' own
+ * Vite plugin: bundles the type declarations cells need (TensorFlow.js, Node's, the lab API) as one
+ * virtual module, so Monaco's TypeScript worker can offer completions, hover docs and type errors
+ * for `tf`, `node:fs` and `lab` with nothing fetched at run time. License headers are removed to keep the chunk small (the packages' own
  * licences ship with the app's node_modules notices).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -32,6 +32,22 @@ export function collectTfjsTypes(root: string): Record<string, string> {
       const text = readFileSync(file, 'utf8').replace(/\/\*\*\s*\n\s*\*\s*@license[\s\S]*?\*\/\s*/g, '');
       files[`node_modules/@tensorflow/${pkg}/${relative(dir, file).split(sep).join('/')}`] = text;
     }
+  }
+  return files;
+}
+
+/**
+ * Node's own declarations (@types/node), since cells run in a Node process and the labs read their
+ * data with node:fs, node:zlib and node:crypto. The ts5.6 folder is for TypeScript 5.6 and older;
+ * Monaco's TypeScript is newer, and both sets together would declare everything twice.
+ */
+export function collectNodeTypes(root: string): Record<string, string> {
+  const dir = join(root, 'node_modules', '@types', 'node');
+  const files: Record<string, string> = {};
+  for (const file of walk(dir, [])) {
+    const rel = relative(dir, file).split(sep).join('/');
+    if (rel.startsWith('ts5.6/')) continue;
+    files[`node_modules/@types/node/${rel}`] = readFileSync(file, 'utf8');
   }
   return files;
 }
@@ -71,7 +87,7 @@ export function tfjsTypes(root: string): Plugin {
     resolveId: (id) => (id === ID ? '\0' + ID : undefined),
     load(id) {
       if (id !== '\0' + ID) return undefined;
-      return `export default ${JSON.stringify({ ...collectTfjsTypes(root), 'mlsys-lab/lab-api.d.ts': labApiTypes(root) })};`;
+      return `export default ${JSON.stringify({ ...collectTfjsTypes(root), ...collectNodeTypes(root), 'mlsys-lab/lab-api.d.ts': labApiTypes(root) })};`;
     },
   };
 }

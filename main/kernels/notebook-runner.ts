@@ -8,6 +8,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { MIME, type CheckResult, type ExecuteReplyContent } from '../../kernels/protocol';
 import type { KernelOutput } from '../api/kernels';
 import { KernelManager } from './kernel-manager';
+import { parseIpynb } from '../notebooks/ipynb';
 
 /** The parts of an nbformat 4 notebook the runner reads and writes. */
 export interface Notebook {
@@ -87,14 +88,18 @@ export function notebookProblem(nb: unknown, file: string): string | undefined {
 
 /** Reads and checks a notebook file; throws an Error that names the file and the problem. */
 export function readNotebook(path: string): Notebook {
-  let nb: unknown;
+  let text: string, nb: unknown;
   try {
-    nb = JSON.parse(readFileSync(path, 'utf8'));
+    text = readFileSync(path, 'utf8');
+    nb = JSON.parse(text);
   } catch (err) {
     throw new Error(`Cannot read notebook ${path}: ${(err as Error).message}`);
   }
   const problem = notebookProblem(nb, basename(path));
   if (problem) throw new Error(problem);
+  // the app's own validation too, so a notebook that passes `pack check` also opens in the app
+  let generated = 0;
+  parseIpynb(text, basename(path), () => `runner-${++generated}`);
   return nb as Notebook;
 }
 

@@ -98,8 +98,9 @@ export function validateOutput(raw: unknown, file: string, path: string): Notebo
 }
 
 /**
- * Parses and validates a notebook. Older 4.x files without cell ids get fresh ids (and are written
- * back as 4.5); nbformat 3 and anything else is refused with the field that is wrong.
+ * Parses and validates a notebook. Cells without an id (4.x before 4.5, or a 4.5 file written by
+ * hand) get fresh ids, and the file is written back as 4.5; nbformat 3 and anything else is refused
+ * with the field that is wrong.
  */
 export function parseIpynb(text: string, file: string, newId: () => string): IpynbNotebook {
   let raw: unknown;
@@ -122,7 +123,9 @@ export function parseIpynb(text: string, file: string, newId: () => string): Ipy
     if (typeof cell_type !== 'string' || !CELL_TYPES.includes(cell_type as CellType))
       throw new NotebookFormatError(file, `${at}.cell_type`, `must be one of ${CELL_TYPES.join(', ')}, got ${describe(cell_type)}`);
     let cellId: string;
-    if (id === undefined && (nbformat_minor as number) < 5) cellId = newId();
+    // A missing id gets a fresh one, in 4.5 too: Jupyter's nbformat normalizes such files the same
+    // way (with a warning), so notebooks written by hand or by older tools still open.
+    if (id === undefined) cellId = newId();
     else if (typeof id !== 'string' || !CELL_ID.test(id)) throw new NotebookFormatError(file, `${at}.id`, `must be 1-64 letters, digits, "-" or "_", got ${describe(id)}`);
     else cellId = id;
     if (seen.has(cellId)) throw new NotebookFormatError(file, `${at}.id`, `repeats the id ${JSON.stringify(cellId)} of an earlier cell`);

@@ -1,4 +1,6 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { builtinLabsDir } from '../../main/paths';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBrowserMode, type BrowserModeHarness } from '../helpers/browser-mode';
 import { launchChromium, type LaunchedBrowser } from '../helpers/chromium';
@@ -25,7 +27,8 @@ describe('the lab library in Chromium', () => {
     await card.waitFor();
     expect(await card.locator('h2').textContent()).toBe('Software 1.0 vs 2.0');
     expect(await card.locator('.topic').allTextContents()).toContain('software 2.0');
-    expect(await card.locator('.minutes').textContent()).toBe('20 min');
+    const manifest = JSON.parse(readFileSync(join(builtinLabsDir(), '01-software-2', 'labpack.json'), 'utf8'));
+    expect(await card.locator('.minutes').textContent()).toBe(`${manifest.estimatedMinutes} min`);
     await page.waitForFunction(() => document.querySelector('.app-status')?.textContent?.includes('Browser mode'));
     mkdirSync('test-results', { recursive: true });
     await page.screenshot({ path: 'test-results/library-light.png' });

@@ -191,6 +191,13 @@ describe('the notebook in Chromium', () => {
     await page.keyboard.press('Control+Space');
     await page.locator('.suggest-widget .monaco-list-row', { hasText: 'progress' }).first().waitFor({ timeout: 30_000 });
     await page.keyboard.press('Escape');
+    // Node's modules, which cells import to read their pack's data, are typed (untyped, readFileSync
+    // would be `any` and offer no string methods)
+    await page.keyboard.press('Control+a');
+    await page.keyboard.type("import { readFileSync } from 'node:fs';\nreadFileSync('data.csv', 'utf8').toUpperC");
+    await page.keyboard.press('Control+Space');
+    await page.locator('.suggest-widget .monaco-list-row', { hasText: 'toUpperCase' }).first().waitFor({ timeout: 30_000 });
+    await page.keyboard.press('Escape');
     // a type error from an earlier cell's declaration
     await page.keyboard.press('Control+a');
     await page.keyboard.type('const s: string = learningRate;');

@@ -3,7 +3,7 @@
  * needs an editor. TypeScript is set up for notebook cells: each cell is a script file of one
  * program, so names declared in earlier cells are known in later ones (the kernel runs cells in
  * one global scope); re-declaring a name in a later cell and top-level await are normal in a
- * notebook, so those diagnostics are switched off. TensorFlow.js types come from the build.
+ * notebook, so those diagnostics are switched off. TensorFlow.js and Node types come from the build.
  */
 import type * as Monaco from 'monaco-editor';
 
@@ -21,8 +21,10 @@ const NOTEBOOK_NORMAL = [
 ];
 
 /** Globals that every cell sees; the kernel's `lab` API adds its own declarations through addCellTypes. */
-const CELL_GLOBALS = `declare const tf: typeof import('@tensorflow/tfjs');
-declare const console: { log(...data: unknown[]): void; error(...data: unknown[]): void; warn(...data: unknown[]): void; info(...data: unknown[]): void; debug(...data: unknown[]): void; table(data: unknown): void; time(label?: string): void; timeEnd(label?: string): void };
+const TF_GLOBAL = `declare const tf: typeof import('@tensorflow/tfjs');\n`;
+
+/** Stand-ins for Node's globals until @types/node has loaded with the other big declarations. */
+const CELL_GLOBALS = `${TF_GLOBAL}declare const console: { log(...data: unknown[]): void; error(...data: unknown[]): void; warn(...data: unknown[]): void; info(...data: unknown[]): void; debug(...data: unknown[]): void; table(data: unknown): void; time(label?: string): void; timeEnd(label?: string): void };
 declare function setTimeout(handler: (...args: unknown[]) => void, ms?: number): unknown;
 declare function clearTimeout(id: unknown): void;
 declare function setInterval(handler: (...args: unknown[]) => void, ms?: number): unknown;
@@ -56,11 +58,14 @@ export function loadMonaco(): Promise<MonacoApi> {
     });
     ts.typescriptDefaults.setDiagnosticsOptions({ noSemanticValidation: false, noSyntaxValidation: false, diagnosticCodesToIgnore: NOTEBOOK_NORMAL });
     ts.typescriptDefaults.setEagerModelSync(true);
-    addCellTypes(monaco, 'file:///mlsys-lab/cell-globals.d.ts', CELL_GLOBALS);
+    const standIns = addCellTypes(monaco, 'file:///mlsys-lab/cell-globals.d.ts', CELL_GLOBALS);
     await warmUp(monaco);
-    // the TensorFlow.js declarations are big (~2 MB): load them after the editor is usable
+    // the TensorFlow.js and Node declarations are big (~4 MB): load them after the editor is usable
     void import('virtual:tfjs-types').then(({ default: files }) => {
       for (const [path, text] of Object.entries(files)) ts.typescriptDefaults.addExtraLib(text, `file:///${path}`);
+      // Node's declarations now describe console, timers and performance
+      standIns.dispose();
+      addCellTypes(monaco, 'file:///mlsys-lab/cell-globals.d.ts', TF_GLOBAL);
     });
     return monaco;
   })());

@@ -4,6 +4,7 @@
  * sent again with update_display_data is redrawn in place with Plotly.react.
  */
 import type { OutputRenderer } from './registry';
+import { withTitleObjects } from './plotly-titles';
 
 export const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
 
@@ -24,7 +25,7 @@ const loadPlotly = () => (plotly ??= import('plotly.js-dist-min').then((m) => ((
 
 function themed(layout: Record<string, unknown> | undefined, host: HTMLElement): Record<string, unknown> {
   const color = getComputedStyle(host).color;
-  return { autosize: true, paper_bgcolor: 'rgba(0,0,0,0)', plot_bgcolor: 'rgba(0,0,0,0)', font: { color }, margin: { t: 40, r: 20, b: 40, l: 50 }, ...layout };
+  return { autosize: true, paper_bgcolor: 'rgba(0,0,0,0)', plot_bgcolor: 'rgba(0,0,0,0)', font: { color }, margin: { t: 40, r: 20, b: 40, l: 50 }, ...withTitleObjects(layout) };
 }
 
 export const plotlyFigure: OutputRenderer = {
@@ -39,11 +40,11 @@ export const plotlyFigure: OutputRenderer = {
     const lib = await loadPlotly();
     const fig = data as Figure;
     const config = { displaylogo: false, responsive: true, ...fig.config };
-    await lib.newPlot(el, fig.data ?? [], themed(fig.layout, host), config);
+    await lib.newPlot(el, withTitleObjects(fig.data ?? []), themed(fig.layout, host), config);
     return {
       update: (d) => {
         const f = d as Figure;
-        void lib.react(el, f.data ?? [], themed(f.layout, host), { ...config, ...f.config });
+        void lib.react(el, withTitleObjects(f.data ?? []), themed(f.layout, host), { ...config, ...f.config });
       },
       dispose: () => lib.purge(el),
     };

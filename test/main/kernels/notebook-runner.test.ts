@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -56,6 +56,16 @@ describe('mlsys-lab run', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('python.ipynb is a python notebook (kernel "Python 3 (ipykernel)")');
     expect(r.stderr).toContain('TypeScript and JavaScript notebooks');
+  });
+
+  it('refuses a notebook the app would refuse, naming the field, before starting a kernel', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mlsys-run-bad-'));
+    const file = join(dir, 'bad.ipynb');
+    const cell = { cell_type: 'code', id: 'a', metadata: {}, source: '1', execution_count: null, outputs: [{ output_type: 'stream', name: 'stdin', text: '' }] };
+    writeFileSync(file, JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: { kernelspec: { name: 'mlsys-lab-typescript', language: 'typescript' } }, cells: [cell] }));
+    const r = runCli([file]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('cells[0].outputs[0].name must be "stdout" or "stderr"');
   });
 
   it('accepts TypeScript notebooks written by tslab and by Deno\'s kernel', async () => {

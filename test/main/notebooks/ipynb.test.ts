@@ -51,6 +51,11 @@ describe('.ipynb files', () => {
     expect(out.cells[0].id).toBe(parsed.cells[0].id);
   });
 
+  it('gives a 4.5 cell without an id a fresh one, as Jupyter normalizes such files', () => {
+    const parsed = parseIpynb(nb([{ cell_type: 'markdown', metadata: {}, source: 'x' }, { cell_type: 'markdown', id: 'kept', metadata: {}, source: 'y' }]), 'hand.ipynb', newId);
+    expect(parsed.cells.map((c) => c.id)).toEqual([expect.stringMatching(/^gen-/), 'kept']);
+  });
+
   it('stores edited source as lines that keep their line ends, as Jupyter does', () => {
     expect(splitLines('a\nb\n\nc')).toEqual(['a\n', 'b\n', '\n', 'c']);
     expect(splitLines('')).toEqual([]);
@@ -60,7 +65,8 @@ describe('.ipynb files', () => {
     ['not json', '{', /is not valid JSON/],
     ['nbformat 3', JSON.stringify({ nbformat: 3, nbformat_minor: 0, metadata: {}, worksheets: [] }), /nbformat must be 4.*got number 3/],
     ['a bad cell type', nb([{ cell_type: 'heading', id: 'a', metadata: {}, source: '' }]), /cells\[0\]\.cell_type must be one of code, markdown, raw, got the string "heading"/],
-    ['a missing id in 4.5', nb([{ cell_type: 'markdown', metadata: {}, source: '' }]), /cells\[0\]\.id must be/],
+    ['an id that is not a string', nb([{ cell_type: 'markdown', id: null, metadata: {}, source: '' }]), /cells\[0\]\.id must be 1-64 letters, digits, "-" or "_", got null/],
+    ['an id with other characters', nb([{ cell_type: 'markdown', id: 'a b', metadata: {}, source: '' }]), /cells\[0\]\.id must be/],
     ['a repeated id', nb([{ cell_type: 'markdown', id: 'a', metadata: {}, source: '' }, { cell_type: 'markdown', id: 'a', metadata: {}, source: '' }]), /cells\[1\]\.id repeats/],
     ['a bad output', nb([{ cell_type: 'code', id: 'a', metadata: {}, source: '', execution_count: null, outputs: [{ output_type: 'stream', name: 'stdin', text: '' }] }]), /cells\[0\]\.outputs\[0\]\.name must be "stdout" or "stderr"/],
     ['a bad traceback', nb([{ cell_type: 'code', id: 'a', metadata: {}, source: '', execution_count: null, outputs: [{ output_type: 'error', ename: 'E', evalue: '', traceback: 'x' }] }]), /traceback must be a list of strings/],

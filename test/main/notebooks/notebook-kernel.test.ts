@@ -5,7 +5,7 @@ import { expect, it } from 'vitest';
 import type { NotebookDocument } from '../../../main/api/notebooks';
 import { builtinLabsDir, projectRoot } from '../../../main/paths';
 import { createWorkspace } from '../../../main/workspace';
-import { writePackFolder } from '../packs/fixtures';
+import { notebook, writePackFolder } from '../packs/fixtures';
 
 it('a notebook opened in the workspace runs its cells in a real kernel and gets their outputs', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'mlsys-nbk-'));
@@ -53,3 +53,27 @@ it('a notebook of an untrusted pack opens and can be read, but its cells get no 
     await ws.dispose();
   }
 });
+
+it("a pack notebook's cells read the pack's own data files, as `pack check` runs them", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mlsys-nbk-data-'));
+  const labsDir = join(dir, 'labs');
+  const read = `import { readFileSync } from 'node:fs';\nreadFileSync('data/points.csv', 'utf8').trim().split('\\n').length`;
+  writePackFolder(join(labsDir, '01-demo'), { files: { 'demo-lab.ipynb': notebook('Demo lab', read), 'data/points.csv': 'x,y\n1,2\n3,4\n' } });
+  const ws = createWorkspace({ workspaceDir: join(dir, 'ws'), labsDir, mode: 'browser', log: () => {} });
+  try {
+    const doc = (await ws.dispatcher.call('notebooks.open', [{ pack: 'demo-lab', notebook: 'demo-lab.ipynb' }])) as NotebookDocument;
+    expect(doc.path).toBe('notebooks/demo-lab/demo-lab.ipynb');
+    const cell = doc.cells.find((c) => c.type === 'code')!.id;
+    await ws.dispatcher.call('notebooks.run', [doc.path, [cell]]);
+    let now = doc;
+    for (let i = 0; i < 600 && !(now.runs[cell]?.lastRun && now.runs[cell].state === 'idle'); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      now = (await ws.dispatcher.call('notebooks.get', [doc.path])) as NotebookDocument;
+    }
+    const outputs = JSON.stringify(now.cells.find((c) => c.id === cell)!.outputs);
+    expect(outputs).not.toContain('ENOENT');
+    expect(outputs).toContain('"text/plain":"3"');
+  } finally {
+    await ws.dispose();
+  }
+}, 120_000);

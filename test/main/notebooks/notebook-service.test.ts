@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -47,6 +47,18 @@ afterEach(async () => {
 });
 
 describe('notebook sessions', () => {
+  it('opens every notebook of every built-in lab', async () => {
+    const labs = readdirSync(builtinLabsDir()).filter((d) => existsSync(join(builtinLabsDir(), d, 'labpack.json')));
+    expect(labs.length).toBeGreaterThanOrEqual(4);
+    for (const lab of labs) {
+      const manifest = JSON.parse(readFileSync(join(builtinLabsDir(), lab, 'labpack.json'), 'utf8')) as { id: string; notebooks: string[] };
+      for (const notebook of manifest.notebooks) {
+        const doc = await service.open({ pack: manifest.id, notebook });
+        expect(doc.cells.filter((c) => c.type === 'code').length, `${lab}/${notebook}`).toBeGreaterThan(0);
+      }
+    }
+  });
+
   it("opens a pack's notebook as the attendee's copy and never modifies the pack file", async () => {
     const packFile = join(builtinLabsDir(), '01-software-2', 'software-2.ipynb');
     const before = readFileSync(packFile, 'utf8');
