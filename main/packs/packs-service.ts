@@ -5,15 +5,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { PackSummary } from '../api/library';
-import type { LabProgress, PackDatasetResult, PackImportResult, PackTrustInfo, PacksApi, SubmissionFile, TrustedKey } from '../api/packs';
+import type { HandInResults, LabProgress, PackDatasetResult, PackImportResult, PackTrustInfo, PacksApi, SubmissionFile, TrustedKey } from '../api/packs';
 import { PackError } from './errors';
 import { copyPackFiles, installPack, reconcileNotebookCopies } from './install';
 import { DEFAULT_LIMITS, formatBytes, type PackLimits } from './limits';
 import { MANIFEST_FILE, SIGNATURE_FILE, parseManifest, type PackManifest } from './manifest';
 import { readPackFolder } from './folder-source';
 import { openPackSource, packSourceFromBytes, type PackSource } from './pack-source';
+import { readResultsFolder, resultsToCsv } from './results';
 import { satisfies } from './semver';
 import { verifyManifestSignature, type Signer } from './signature';
 import { notebookChecks } from './check-cells';
@@ -225,6 +226,17 @@ export class PacksService implements Omit<PacksApi, 'onDidImport'> {
       all.push(...names);
     }
     return all;
+  }
+
+  async readHandIns(folder: string): Promise<HandInResults> {
+    const dir = resolve(folder.trim());
+    const isDir = await stat(dir).then(
+      (s) => s.isDirectory(),
+      () => false,
+    );
+    if (!isDir) throw new PackError('E_PACK_MANIFEST', `Cannot read hand-ins from ${JSON.stringify(dir)}: there is no folder there. Give the folder that holds the attendees' .labsub files.`);
+    const table = await readResultsFolder(dir, this.limits);
+    return { ...table, folder: dir, csv: resultsToCsv(table) };
   }
 
   /**
