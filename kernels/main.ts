@@ -15,6 +15,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { kernelGateBuffer } from './backends/interrupt-between-kernels';
 import { KernelEnergy } from './energy/kernel-energy';
 import { registerCellMeter } from './runtime/cell-meters';
 import { connectToParent } from './runtime/channel';
@@ -55,7 +56,7 @@ const kernel = new Kernel({
 
 const acks = new SharedArrayBuffer(4);
 const watchdog = new Worker(join(dirname(fileURLToPath(import.meta.url)), 'kernel-watchdog.js'), {
-  workerData: { address, token, acks } satisfies WatchdogData,
+  workerData: { address, token, acks, gate: kernelGateBuffer } satisfies WatchdogData,
 });
 watchdog.on('message', (m: { type: string; seq?: number; terminated?: boolean; message?: string }) => {
   if (m.type === 'interrupt') {

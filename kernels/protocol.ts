@@ -150,6 +150,14 @@ export interface TensorMemory {
   numDataBuffers: number;
 }
 
+/** The tensors one cell created, and those of them it left alive (nothing disposed them). */
+export interface TensorReport {
+  created: number;
+  leaked: number;
+  /** Bytes of the leaked tensors' data, each data buffer counted once. */
+  leakedBytes: number;
+}
+
 /** Measurements of one execution, in execute_reply's metadata. */
 export interface ExecutionMetrics {
   /** Wall time of the cell, ms (from the start of the cell's code to its end). */
@@ -158,6 +166,8 @@ export interface ExecutionMetrics {
   cpu_ms: number;
   /** tf.memory() after the cell; null while TensorFlow.js has not loaded. */
   memory: TensorMemory | null;
+  /** Tensors created and leaked by the cell; absent while TensorFlow.js has not loaded. */
+  tensors?: TensorReport;
   /**
    * What the cell cost (kernels/energy): energy by component, each measured or estimated, carbon,
    * and the texts a footer shows; absent when no energy meter is registered.
@@ -209,6 +219,9 @@ export interface BackendReport {
   device: string;
   versions: Record<string, string>;
   skipped: { name: string; reason: string }[];
+  /** Threads the backend computes with (wasm: XNNPACK's pool), and why fewer than asked run. */
+  threads?: number;
+  threadsNote?: string;
 }
 
 export interface KernelInfoReplyContent {

@@ -5,7 +5,7 @@
  *
  * 1. tell the main thread (it answers at once when it is merely awaiting something);
  * 2. if it does not answer within 150 ms it is blocked: call V8's Runtime.terminateExecution on
- *    it through the inspector, which unwinds the running JavaScript (the cell's variables stay),
+ *    it through the inspector, between tensor kernels (the kernel gate), which unwinds the running JavaScript (the cell's variables stay),
  *    and tell it again so it can finish the cell;
  * 3. after a few tries, report 'unresponsive' (stuck in native code): main offers a restart.
  *
@@ -15,17 +15,20 @@
 import { Session } from 'node:inspector';
 import { createServer, type Socket } from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
+import { closeGate, openGate } from './backends/interrupt-between-kernels';
 
 export interface WatchdogData {
   address: string;
   token: string;
   /** Int32Array[0]: the last interrupt sequence number the main thread has handled. */
   acks: SharedArrayBuffer;
+  /** The kernel gate (backends/kernel-gate.ts): termination must land between tensor kernels. */
+  gate: SharedArrayBuffer;
 }
 
 export type InterruptOutcome = 'interrupted' | 'terminated' | 'unresponsive';
 
-const { address, token, acks: sab } = workerData as WatchdogData;
+const { address, token, acks: sab, gate } = workerData as WatchdogData;
 const acks = new Int32Array(sab);
 const session = new Session();
 session.connectToMainThread();
@@ -47,10 +50,18 @@ function interrupt(): InterruptOutcome {
   parentPort!.postMessage({ type: 'interrupt', seq: target, terminated: false });
   if (waitForAck(target, 150)) return 'interrupted';
   for (let attempt = 0; attempt < 5; attempt++) {
-    session.post('Runtime.terminateExecution');
-    target = ++seq;
-    parentPort!.postMessage({ type: 'interrupt', seq: target, terminated: true });
-    if (waitForAck(target, 400)) return 'terminated';
+    // Terminating inside a multi-threaded wasm kernel would strand XNNPACK's thread pool and hang
+    // the next kernel for good, so wait for the running one to end (the gate is only ever held
+    // with threads > 1); one that does not end in time counts as a failed attempt.
+    if (!closeGate(gate, 400)) continue;
+    try {
+      session.post('Runtime.terminateExecution');
+      target = ++seq;
+      parentPort!.postMessage({ type: 'interrupt', seq: target, terminated: true });
+      if (waitForAck(target, 400)) return 'terminated';
+    } finally {
+      openGate(gate);
+    }
   }
   return 'unresponsive';
 }

@@ -17,7 +17,7 @@ import { packOfNotebook, trustGatedKernels } from './packs/trust-gate';
 import { packDatasetImporter, storeEnvironment, storeProgressSource } from './packs/store-adapters';
 import { ProgressRecorder } from './packs/progress-recorder';
 import { appVersion } from './paths';
-import { QueueService, registerQueues } from './queues';
+import { QueueService, registerLabQueues, registerQueues } from './queues';
 import { Dispatcher } from './rpc/dispatcher';
 import { EventHub } from './rpc/event-hub';
 import { t } from './rpc/schema';
@@ -35,6 +35,8 @@ export interface WorkspaceOptions {
   log?: (message: string) => void;
   /** How kernels are started; default child_process.fork (the Electron shell passes utilityProcess). */
   kernelLauncher?: KernelLauncher;
+  /** False for a headless run (pack check): nobody can label, so cells waiting for people are answered at once. */
+  interactive?: boolean;
 }
 
 export interface Workspace {
@@ -129,7 +131,10 @@ export function createWorkspace(options: WorkspaceOptions): Workspace {
   registerDatasets(dispatcher, datasets);
 
   // one connection to lab.db, shared: main is the database's only writer
-  const queues = new QueueService(lazySqliteQueueStore(() => datasets.store), { onChange: (queueId) => dispatcher.emit('queues', 'onDidChange', { queueId }) });
+  const queues = new QueueService(lazySqliteQueueStore(() => datasets.store), {
+    onChange: (queueId) => dispatcher.emit('queues', 'onDidChange', { queueId }),
+    interactive: options.interactive,
+  });
   registerQueues(dispatcher, queues);
 
   const labRequests = new LabRequestRouter();
@@ -142,6 +147,8 @@ export function createWorkspace(options: WorkspaceOptions): Workspace {
       return (handler as (...a: unknown[]) => unknown)(...args);
     });
   }
+  // lab.queues in cells: open a queue, publish scores, read labels, retrain when it asks (long polls)
+  registerLabQueues(labRequests, queues);
   const kernels = new KernelManager({
     launcher: options.kernelLauncher,
     backend: () => settings.snapshot()['kernel.backend'],
@@ -201,6 +208,7 @@ export function createWorkspace(options: WorkspaceOptions): Workspace {
     labRequests,
     async dispose() {
       // in reverse order of creation: kernels first (they may still ask for data), the database last
+      queues.dispose();
       await kernels.dispose();
       await notebooks.dispose();
       await queues.idle();

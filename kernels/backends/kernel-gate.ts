@@ -13,10 +13,9 @@
  * States of the shared Int32: 0 open, 1 a kernel runs on the main thread, -1 closed by an interrupt.
  */
 import * as tf from '@tensorflow/tfjs';
-import { CLOSED, IN_KERNEL, OPEN } from './interrupt-between-kernels';
+import { CLOSED, IN_KERNEL, kernelGateBuffer, OPEN } from './interrupt-between-kernels';
 
-/** Shared with the interrupting thread (pass it in workerData). */
-export const kernelGateBuffer = new SharedArrayBuffer(4);
+export { kernelGateBuffer };
 const gate = new Int32Array(kernelGateBuffer);
 
 let installed = false;

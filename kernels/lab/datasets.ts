@@ -7,6 +7,7 @@
  *
  * Types are declared here rather than imported: kernels/ never imports main/.
  */
+import { resolve as resolvePath } from 'node:path';
 import type { LoadedDatasetArrays } from '../protocol';
 import type * as tfNamespace from '@tensorflow/tfjs';
 
@@ -68,8 +69,21 @@ export interface LabelRecord {
   createdAt: number;
 }
 
+export interface ImportDatasetOptions {
+  /** The dataset's name in the store (default: the file name). */
+  name?: string;
+  /** Default: from the file name ('csv', 'tsv', 'json', 'jsonl', 'idx', 'images'). */
+  format?: 'auto' | 'csv' | 'tsv' | 'json' | 'jsonl' | 'idx' | 'images';
+  /** The label column, by name or index (negative counts from the end); default a column named label/class/target. */
+  labelColumn?: string | number;
+  /** With a name: return the dataset of that name when the store has it, instead of importing again (default true). */
+  reuse?: boolean;
+}
+
 export interface DatasetsLabApi {
   list(): Promise<DatasetInfo[]>;
+  /** Imports a file into the workspace's store (relative paths are from the notebook's folder). */
+  import(path: string, options?: ImportDatasetOptions): Promise<DatasetInfo>;
   /** Features and labels of the labeled samples, split train/test with a seed. */
   load(dataset: string | number, options?: LoadOptions): Promise<LoadedTensors>;
 }
@@ -89,6 +103,8 @@ export function createDatasetsLabApi(tf: () => Tf | Promise<Tf>, request: LabReq
   return {
     datasets: {
       list: () => request('datasets.list', []) as Promise<DatasetInfo[]>,
+      // main reads the file: it gets an absolute path, resolved where the cell runs
+      import: (path, options) => request('datasets.import', [resolvePath(process.cwd(), path), ...(options ? [options] : [])]) as Promise<DatasetInfo>,
       async load(dataset, options = {}) {
         const [d, t] = await Promise.all([request('datasets.load', [dataset, options]) as Promise<LoadedDatasetArrays>, tf()]);
         const nTrain = d.yTrain.length;

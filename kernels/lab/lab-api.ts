@@ -8,6 +8,7 @@ import { MIME, type CheckResult, type ContentOf, type MimeBundle } from '../prot
 import type { LabEnergyApi } from '../energy/kernel-energy';
 import { toJsonValue, toMimeBundle } from '../runtime/rich-display';
 import { createDatasetsLabApi, type DatasetsLabApi, type LabelsLabApi } from './datasets';
+import { createQueuesLabApi, type QueuesLabApi } from './queues';
 
 /** What the kernel gives the lab API: outputs are tagged with the cell that is running. */
 export interface LabHost {
@@ -101,6 +102,12 @@ export interface LabApi {
   datasets: DatasetsLabApi;
   /** The label log: append a label (recorded as coming from a cell), read a sample's history. */
   labels: LabelsLabApi;
+  /**
+   * Active-learning queues that annotators label: `await lab.queues.open({ dataset, name, strategy })`,
+   * `publish(queue, { modelVersion, sampleIds, probabilities })`, `labels(queue)`, and
+   * `keepFresh(queue, retrain)` to retrain in the background every `refreshEvery` labels.
+   */
+  queues: QueuesLabApi;
   /** What a block of code costs: `await lab.energy.measure(async () => ...)`, totals, sources. */
   readonly energy: LabEnergyApi;
 }
@@ -236,6 +243,7 @@ export function createLabApi(host: LabHost): LabApi {
     },
     request: (method, ...args) => host.request(method, args) as Promise<never>,
     ...createDatasetsLabApi(host.loadTf ?? (() => import('@tensorflow/tfjs')), (method, args) => host.request(method, args)),
+    ...createQueuesLabApi((method, args) => host.request(method, args)),
     get energy(): LabEnergyApi {
       if (!host.energy) throw new Error('Energy accounting is not available in this kernel (it was started without an energy meter).');
       return host.energy;

@@ -10,8 +10,6 @@
 export interface ExecutionContext {
   /** msg_id of the execute_request. */
   msgId: string;
-  /** Models in model.fit during this cell: an interrupt sets their stopTraining. */
-  training: Set<{ stopTraining: boolean }>;
 }
 
 let current: ExecutionContext | undefined;

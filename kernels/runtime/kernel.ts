@@ -34,6 +34,8 @@ import { currentExecution, interruptEpoch, KernelInterrupt, nextInterruptEpoch, 
 import { toMimeBundle } from './rich-display';
 import { StreamCapture } from './stream-capture';
 import { CellRegistry, errorContent } from './traceback';
+import { TensorTracker } from './tensor-tracker';
+import { stopAllTraining, trackTraining } from './training';
 import { complete, inspectVariables } from './variables';
 
 type Tf = typeof import('@tensorflow/tfjs');
@@ -78,6 +80,7 @@ export class Kernel {
   private readonly pendingLab = new Map<string, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private readonly streams: StreamCapture;
   private displayCounter = 0;
+  private readonly tensors = new TensorTracker();
   readonly lab: LabApi;
 
   constructor(private readonly options: KernelOptions) {
@@ -125,7 +128,8 @@ export class Kernel {
       ({ tf, report }) => {
         this.tf = tf;
         this.backend = report;
-        this.trackTraining(tf);
+        trackTraining(tf);
+        this.tensors.install(tf);
         this.send('kernel_info_reply', this.info(), null);
       },
       (err: Error) => {
@@ -251,7 +255,7 @@ export class Kernel {
     const exec: Execution = {
       msg,
       count,
-      ctx: { msgId: id, training: new Set() },
+      ctx: { msgId: id },
       cancel,
       cancelled,
       finished: false,
@@ -267,6 +271,7 @@ export class Kernel {
       exec.t0 = performance.now();
       exec.cpu0 = process.cpuUsage();
       exec.stopMeters = runCellMeters();
+      this.tensors.start();
       const cell = await Promise.race([compileCell(msg.content.code), cancelled]);
       this.cells.add(cell, label);
       for (const name of cell.declared) this.declared.add(name);
@@ -317,7 +322,8 @@ export class Kernel {
       const m = this.tf.memory();
       memory = { numTensors: m.numTensors, numBytes: m.numBytes, numDataBuffers: m.numDataBuffers };
     }
-    return { wall_ms: performance.now() - exec.t0, cpu_ms: (cpu.user + cpu.system) / 1000, memory };
+    const tensors = this.tensors.stop();
+    return { wall_ms: performance.now() - exec.t0, cpu_ms: (cpu.user + cpu.system) / 1000, memory, ...(tensors ? { tensors } : {}) };
   }
 
   /**
@@ -333,12 +339,13 @@ export class Kernel {
     }
     // awaits of cell code that are suspended now (this cell's, and background work of earlier ones) throw when they resume
     nextInterruptEpoch();
-    if (!exec || exec.finished) return;
-    for (const model of exec.ctx.training) {
-      model.stopTraining = true;
-      if (terminated) (model as { isTraining?: boolean }).isTraining = false;
-    }
+    // model.fit stops at the end of its batch, whichever cell started it (training.ts)
+    stopAllTraining();
+    // Termination unwound whatever JavaScript ran, tf.tidy included, without its finally blocks.
+    // Even when the cell is already finished: the watchdog first asks without terminating, and the
+    // cell ends on that request, which this thread handles only after the termination.
     if (terminated) this.resetEngine();
+    if (!exec || exec.finished) return;
     exec.cancel(new KernelInterrupt());
     this.finish(exec, new KernelInterrupt());
   }
@@ -357,23 +364,6 @@ export class Kernel {
       engine.state.activeTape = null;
     } catch (err) {
       this.log(`could not reset TensorFlow.js after an interrupt: ${(err as Error).message}`);
-    }
-  }
-
-  /** model.fit registers the model with the running cell, so an interrupt can stop its training. */
-  private trackTraining(tf: Tf): void {
-    const proto = tf.LayersModel.prototype as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
-    for (const method of ['fit', 'fitDataset']) {
-      const original = proto[method];
-      if (typeof original !== 'function') continue;
-      proto[method] = function (this: { stopTraining: boolean }, ...args: unknown[]) {
-        const ctx = currentExecution();
-        ctx?.training.add(this);
-        const p = original.apply(this, args);
-        const done = () => ctx?.training.delete(this);
-        p.then(done, done);
-        return p;
-      };
     }
   }
 

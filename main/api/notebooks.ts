@@ -72,8 +72,12 @@ export interface CellRunStats {
   /** CPU time of the kernel process during the run. */
   cpuMs?: number;
   backend?: string;
+  /** Tensors the run created (the kernel counts them as they are made, tf.tidy's included). */
   tensorsCreated?: number;
+  /** Of those, the ones still alive when the run ended: nothing disposed them. */
   tensorsLeaked?: number;
+  /** Bytes held by the leaked tensors. */
+  tensorsLeakedBytes?: number;
   /** What the run cost, from the kernel's energy meter (kernels/energy). */
   energy?: RunEnergy;
   ok: boolean;

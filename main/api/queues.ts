@@ -12,6 +12,8 @@ export interface QueueSettings {
   refreshEvery: number;
   /** How long an item stays with one annotator before it goes back to the queue. */
   leaseSeconds: number;
+  /** Items the diversity strategy (k-center) picks as one diverse batch at the head of the queue (default 32). */
+  batchSize?: number;
 }
 
 export interface QueueCounts {
@@ -46,6 +48,8 @@ export interface CreateQueueOptions {
   overlap?: number;
   refreshEvery?: number;
   leaseSeconds?: number;
+  /** Size of a diverse batch for `k-center` (default 32). */
+  batchSize?: number;
   /** The label values, when the dataset does not list its classes. */
   classes?: string[];
 }
@@ -137,6 +141,13 @@ export interface ExportLabelsResult {
   count: number;
 }
 
+export interface LabelFileText {
+  /** A suggested file name, e.g. "digits.ana.labels.jsonl". */
+  fileName: string;
+  text: string;
+  count: number;
+}
+
 export interface ImportLabelsResult {
   added: number;
   alreadyPresent: number;
@@ -164,6 +175,10 @@ export interface QueuesApi {
   exportLabels(datasetId: number, annotator: string | null, path: string): Promise<ExportLabelsResult>;
   /** Imports a label file made on another machine; importing it again changes nothing. */
   importLabels(path: string): Promise<ImportLabelsResult>;
+  /** The same label file as text, for the screen to download (browser mode has no path to write to). */
+  labelFile(datasetId: number, annotator: string | null): Promise<LabelFileText>;
+  /** Imports a label file's text (an upload from the screen); `fileName` names it in messages. */
+  importLabelFile(text: string, fileName: string): Promise<ImportLabelsResult>;
   /** Fires when a queue's counts or ranking change (labels, new scores, a refresh). */
   onDidChange: Subscribe<{ queueId: number }>;
 }

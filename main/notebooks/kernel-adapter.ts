@@ -36,7 +36,14 @@ export interface ManagedReply {
   execution_count: number | null;
   metadata?: Record<string, unknown>;
   /** The kernel's figures for the run; the energy meter's report is `energy`. */
-  metrics?: { wall_ms: number; cpu_ms?: number; memory: { numTensors: number; numBytes: number } | null; energy?: EnergyReportLike };
+  metrics?: {
+    wall_ms: number;
+    cpu_ms?: number;
+    memory: { numTensors: number; numBytes: number } | null;
+    /** Tensors the cell created, and those of them it left alive (kernels/protocol.ts TensorReport). */
+    tensors?: { created: number; leaked: number; leakedBytes: number };
+    energy?: EnergyReportLike;
+  };
 }
 
 type ManagedOutput =
@@ -99,8 +106,6 @@ export function kernelFactory(manager: KernelManagerPort, workspaceDir: string, 
     const id = info.kernelId;
     const session = () => manager.session(id);
     let backend = info.backend?.name;
-    // tensors alive after the previous cell: what a cell leaves behind is the growth
-    let tensorsBefore: number | undefined;
     return {
       async execute(code, onEvent) {
         const handle = session().execute(code, { stopOnError: false });
@@ -111,17 +116,17 @@ export function kernelFactory(manager: KernelManagerPort, workspaceDir: string, 
         try {
           const reply = await handle.done;
           const m = reply.metrics;
-          const tensors = m?.memory?.numTensors;
           const stats: Omit<CellRunStats, 'ok'> | undefined = m
             ? {
                 wallMs: m.wall_ms,
                 cpuMs: m.cpu_ms,
                 backend,
-                tensorsLeaked: tensors !== undefined && tensorsBefore !== undefined ? Math.max(0, tensors - tensorsBefore) : undefined,
+                tensorsCreated: m.tensors?.created,
+                tensorsLeaked: m.tensors?.leaked,
+                tensorsLeakedBytes: m.tensors?.leakedBytes,
                 energy: runEnergy(reply.metrics?.energy),
               }
             : undefined;
-          if (tensors !== undefined) tensorsBefore = tensors;
           onEvent({ msg_type: 'execute_reply', content: { status: reply.status, execution_count: reply.execution_count, stats } });
         } finally {
           sub.dispose();
@@ -131,7 +136,6 @@ export function kernelFactory(manager: KernelManagerPort, workspaceDir: string, 
         await session().interrupt();
       },
       async restart() {
-        tensorsBefore = undefined;
         await session().restart();
       },
       async variables(): Promise<NotebookVariable[]> {

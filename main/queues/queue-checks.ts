@@ -13,5 +13,6 @@ export const createQueueCheck = t.object({
   overlap: t.optional(t.number({ min: 0, max: 1 })),
   refreshEvery: t.optional(t.number({ integer: true, min: 0 })),
   leaseSeconds: t.optional(t.number({ min: 1, max: 7 * 24 * 3600 })),
+  batchSize: t.optional(t.number({ integer: true, min: 1, max: 10_000 })),
   classes: t.optional(t.array(labelValue, { maxLength: 1000 })),
 });

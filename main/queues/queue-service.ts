@@ -7,6 +7,7 @@ import type {
   CreateQueueOptions,
   ExportLabelsResult,
   ImportLabelsResult,
+  LabelFileText,
   LabelOptions,
   PublishScoresOptions,
   QueueSettings,
@@ -15,14 +16,15 @@ import type {
 } from '../api/queues';
 import { ApiError } from '../rpc/errors';
 import { agreementReport } from './agreement';
-import { mergeLabels, readLabelFile, writeLabelFile } from './exchange';
-import type { HeldItem, QueueStore, StoredQueue } from './queue-store';
+import { formatLabelFile, mergeLabels, parseLabelFile, readLabelFile, writeLabelFile, type ExchangedLabel } from './exchange';
+import type { HeldItem, QueueLabel, QueueStore, StoredQueue } from './queue-store';
+import { QueueWaiters } from './queue-waiters';
 import { sampleDisplay } from './sample-display';
 import { scoreSamples, STRATEGIES } from './strategies';
 
 const FILL_CHUNK = 50_000;
 
-export const DEFAULT_SETTINGS: QueueSettings = { target: 200, overlap: 0.1, refreshEvery: 20, leaseSeconds: 600 };
+export const DEFAULT_SETTINGS: Required<QueueSettings> = { target: 200, overlap: 0.1, refreshEvery: 20, leaseSeconds: 600, batchSize: 32 };
 
 /** The latest model output of a queue, kept so a refresh can re-rank without the kernel. */
 export interface ModelOutput {
@@ -39,8 +41,43 @@ export interface QueueServiceOptions {
   onChange?: (queueId: number) => void;
   /** Called when a queue has collected `refreshEvery` new labels: the kernel may retrain and publish. */
   onWantsScores?: (queue: StoredQueue) => void;
+  /**
+   * Whether a person can label here (default true). A headless check run passes false, and a cell
+   * waiting for people's labels (waitForLabels) is answered at once instead of waiting for nobody.
+   */
+  interactive?: boolean;
   now?: () => number;
 }
+
+/** A queue's labels, one per sample (the latest, whoever gave it), for retraining in a cell. */
+export interface QueueLabels {
+  sampleIds: Int32Array;
+  values: string[];
+  annotators: string[];
+  /** The model version that ranked the item when it was labeled. */
+  modelVersions: (string | null)[];
+}
+
+/** Answer to waitForRefresh: `wanted` when `refreshEvery` new labels arrived since `generation - 1`. */
+export interface RefreshWanted {
+  queueId: number;
+  generation: number;
+  wanted: boolean;
+  /** Items of the queue labeled by anyone. */
+  labeled: number;
+  modelVersion: string | null;
+}
+
+export interface LabelsArrived {
+  /** Items people (not cells) labeled in the queue since `since`. */
+  byPeople: number;
+  timedOut: boolean;
+  /** False in a headless run: nobody will label, the cell should not wait. */
+  interactive: boolean;
+}
+
+/** Annotators whose name starts with this are cells (a simulated oracle), not people. */
+export const CELL_ANNOTATOR = 'cell:';
 
 /** Whether a sample belongs to a queue's overlap share: a fixed hash, so every machine agrees. */
 export function inOverlap(queueId: number, sampleId: number, share: number): boolean {
@@ -66,6 +103,8 @@ export class QueueService implements Omit<QueuesApi, 'onDidChange'> {
   private readonly models = new Map<number, ModelOutput>();
   private readonly sinceRefresh = new Map<number, number>();
   private readonly refreshing = new Set<number>();
+  private readonly generations = new Map<number, number>();
+  private readonly waiters = new QueueWaiters();
   private readonly now: () => number;
 
   constructor(
@@ -96,6 +135,7 @@ export class QueueService implements Omit<QueuesApi, 'onDidChange'> {
       overlap: o.overlap ?? DEFAULT_SETTINGS.overlap,
       refreshEvery: o.refreshEvery ?? DEFAULT_SETTINGS.refreshEvery,
       leaseSeconds: o.leaseSeconds ?? DEFAULT_SETTINGS.leaseSeconds,
+      batchSize: o.batchSize ?? DEFAULT_SETTINGS.batchSize,
     };
     const q = this.store.createQueue({ datasetId: o.datasetId, name: o.name, strategy: o.strategy, settings, classes });
     // before any model has spoken, every strategy starts from a seeded random order (cold start)
@@ -105,6 +145,20 @@ export class QueueService implements Omit<QueuesApi, 'onDidChange'> {
       if (after !== null) await new Promise((r) => setImmediate(r));
     }
     return this.summary(this.store.queue(q.id));
+  }
+
+  /** A dataset's id from its name or id (a cell names datasets as the store lists them). */
+  datasetId(ref: number | string): number {
+    if (typeof ref === 'number') return this.store.dataset(ref).id;
+    const d = this.store.datasetByName(ref);
+    if (!d) throw new ApiError('E_NOT_FOUND', `No dataset named ${JSON.stringify(ref)} in this workspace: import it first (lab.datasets.import, the Datasets screen, or mlsys-lab data import).`);
+    return d.id;
+  }
+
+  /** The queue named `o.name` over the dataset, created with `o` when there is none (a cell run twice reuses it). */
+  async open(o: CreateQueueOptions): Promise<QueueSummary> {
+    const existing = this.store.queues(o.datasetId).find((q) => q.name === o.name);
+    return existing ? this.summary(existing) : this.create(o);
   }
 
   async publishScores(o: PublishScoresOptions): Promise<QueueSummary> {
@@ -162,7 +216,7 @@ export class QueueService implements Omit<QueuesApi, 'onDidChange'> {
       return this.state(q, annotator);
     });
     this.countForRefresh(q);
-    this.options.onChange?.(queueId);
+    this.notify(queueId);
     return state;
   }
 
@@ -172,7 +226,7 @@ export class QueueService implements Omit<QueuesApi, 'onDidChange'> {
       this.store.skip(queueId, sampleId, annotator);
       return this.state(q, annotator);
     });
-    this.options.onChange?.(queueId);
+    this.notify(queueId);
     return state;
   }
 
@@ -182,7 +236,7 @@ export class QueueService implements Omit<QueuesApi, 'onDidChange'> {
     const last = this.store.recentLabels(queueId, annotator, 100).find((l) => !held.has(l.sampleId));
     if (!last) return this.state(q, annotator);
     this.store.reopen(queueId, last.sampleId, annotator, q.settings.leaseSeconds * 1000);
-    this.options.onChange?.(queueId);
+    this.notify(queueId);
     return this.state(q, annotator);
   }
 
@@ -209,8 +263,22 @@ export class QueueService implements Omit<QueuesApi, 'onDidChange'> {
     return { path, count: labels.length };
   }
 
+  async labelFile(datasetId: number, annotator: string | null): Promise<LabelFileText> {
+    const dataset = this.store.dataset(datasetId);
+    const labels = this.store.exportLabels(datasetId, annotator);
+    const who = annotator ? `.${annotator.replace(/[^A-Za-z0-9_-]+/g, '_')}` : '';
+    return { fileName: `${dataset.name.replace(/[^A-Za-z0-9_-]+/g, '_')}${who}.labels.jsonl`, text: formatLabelFile(labels, { annotator, now: this.now() }), count: labels.length };
+  }
+
   async importLabels(path: string): Promise<ImportLabelsResult> {
-    const { labels } = readLabelFile(path);
+    return this.merge(readLabelFile(path).labels, path);
+  }
+
+  async importLabelFile(text: string, fileName: string): Promise<ImportLabelsResult> {
+    return this.merge(parseLabelFile(text, fileName).labels, fileName);
+  }
+
+  private merge(labels: ExchangedLabel[], path: string): ImportLabelsResult {
     const store = this.store;
     return mergeLabels(
       labels,
@@ -229,9 +297,116 @@ export class QueueService implements Omit<QueuesApi, 'onDidChange'> {
     );
   }
 
-  /** Waits for background refreshes (tests and shutdown). */
+  /**
+   * Leases up to `count` of the best items to a cell's annotator (a simulated oracle), with no
+   * prefetch: a batch is exactly the strategy's top items at this moment.
+   */
+  async take(queueId: number, annotator: string, count: number): Promise<AnnotatorItem[]> {
+    const q = this.store.queue(queueId);
+    const leaseMs = q.settings.leaseSeconds * 1000;
+    return this.store.transaction(() => {
+      const held = this.store.held(q.id, annotator).slice(0, count);
+      while (held.length < count) {
+        const more = this.store.leaseNext(q.id, annotator, leaseMs);
+        if (!more) break;
+        held.push(more);
+      }
+      return held.map((h) => this.item(q, h, null));
+    });
+  }
+
+  /** Labels several items for one annotator in one transaction (a cell's batch); returns the counts. */
+  async labelMany(queueId: number, annotator: string, labels: readonly { sampleId: number; value: string }[]): Promise<QueueSummary> {
+    const q = this.store.queue(queueId);
+    for (const l of labels) {
+      if (!q.classes.includes(l.value)) throw new ApiError('E_BAD_LABEL', `${JSON.stringify(l.value)} (sample ${l.sampleId}) is not a class of queue "${q.name}": choose one of ${q.classes.join(', ')}`);
+    }
+    this.store.transaction(() => {
+      for (const l of labels) {
+        const others = this.store.itemAnnotators(queueId, l.sampleId).filter((a) => a !== annotator);
+        const reopenForOverlap = others.length === 0 && inOverlap(queueId, l.sampleId, q.settings.overlap);
+        this.store.label(queueId, l.sampleId, { annotator, value: l.value, durationMs: null, uid: randomUUID() }, { reopenForOverlap });
+      }
+    });
+    for (let i = 0; i < labels.length; i++) this.countForRefresh(q);
+    this.notify(queueId);
+    return this.summary(this.store.queue(queueId));
+  }
+
+  /** The sample ids of the queue's dataset in position order: row i of the source is sampleIds[i]. */
+  async sampleIds(queueId: number): Promise<Int32Array> {
+    return this.store.sampleIds(this.store.queue(queueId).datasetId);
+  }
+
+  /** The queue's labels, the latest per sample whoever gave it, in label order. */
+  async labels(queueId: number): Promise<QueueLabels> {
+    this.store.queue(queueId);
+    const latest = new Map<number, QueueLabel>();
+    for (const l of this.store.finalLabels(queueId)) {
+      const had = latest.get(l.sampleId);
+      if (!had || l.createdAt >= had.createdAt) latest.set(l.sampleId, l);
+    }
+    const list = [...latest.values()].sort((a, b) => a.createdAt - b.createdAt || a.sampleId - b.sampleId);
+    return {
+      sampleIds: Int32Array.from(list, (l) => l.sampleId),
+      values: list.map((l) => l.value),
+      annotators: list.map((l) => l.annotator),
+      modelVersions: list.map((l) => l.modelVersion),
+    };
+  }
+
+  /**
+   * Answers when the queue wants fresh scores after `afterGeneration` (its `refreshEvery` labels
+   * have arrived), or after `timeoutMs` with `wanted: false`. Without `afterGeneration`, answers
+   * at once with the current generation, where a cell's refresh loop starts.
+   */
+  async waitForRefresh(queueId: number, afterGeneration: number | undefined, timeoutMs: number): Promise<RefreshWanted> {
+    this.store.queue(queueId);
+    const answer = (wanted: boolean): RefreshWanted => {
+      const q = this.store.queue(queueId);
+      return { queueId, generation: this.generations.get(queueId) ?? 0, wanted, labeled: this.store.counts(queueId).done, modelVersion: q.modelVersion };
+    };
+    if (afterGeneration === undefined) return answer(false);
+    return this.waiters.wait(queueId, timeoutMs, () => ((this.generations.get(queueId) ?? 0) > afterGeneration ? answer(true) : undefined), () => answer(false));
+  }
+
+  /**
+   * Answers when people (not cells) have labeled `count` items of the queue since `since` (ms since
+   * the epoch), or after `timeoutMs`; at once in a workspace where nobody can label (headless).
+   */
+  async waitForLabels(queueId: number, options: { count: number; since?: number; timeoutMs: number }): Promise<LabelsArrived> {
+    this.store.queue(queueId);
+    const interactive: boolean = this.options.interactive !== false;
+    const byPeople = () => {
+      const samples = new Set<number>();
+      for (const l of this.store.finalLabels(queueId)) if (!l.annotator.startsWith(CELL_ANNOTATOR) && l.createdAt >= (options.since ?? 0)) samples.add(l.sampleId);
+      return samples.size;
+    };
+    if (!interactive) return { byPeople: byPeople(), timedOut: false, interactive };
+    return this.waiters.wait<LabelsArrived>(
+      queueId,
+      options.timeoutMs,
+      () => {
+        const n = byPeople();
+        return n >= options.count ? { byPeople: n, timedOut: false, interactive } : undefined;
+      },
+      () => ({ byPeople: byPeople(), timedOut: true, interactive }),
+    );
+  }
+
+  /** Waits for background refreshes (tests and shutdown) and ends every long poll. */
   async idle(): Promise<void> {
     while (this.refreshing.size > 0) await new Promise((r) => setTimeout(r, 5));
+  }
+
+  /** Ends every long poll now (shutdown): waiting cells get their timeout answer. */
+  dispose(): void {
+    this.waiters.endAll();
+  }
+
+  private notify(queueId: number): void {
+    this.options.onChange?.(queueId);
+    this.waiters.changed(queueId);
   }
 
   private countForRefresh(q: StoredQueue): void {
@@ -245,6 +420,8 @@ export class QueueService implements Omit<QueuesApi, 'onDidChange'> {
     setImmediate(() => {
       try {
         if (this.models.has(q.id)) this.rank(this.store.queue(q.id), this.models.get(q.id)!.modelVersion);
+        this.generations.set(q.id, (this.generations.get(q.id) ?? 0) + 1);
+        this.waiters.changed(q.id);
         this.options.onWantsScores?.(this.store.queue(q.id));
       } finally {
         this.refreshing.delete(q.id);
@@ -275,7 +452,7 @@ export class QueueService implements Omit<QueuesApi, 'onDidChange'> {
       const done = new Set(this.store.finalLabels(q.id).map((l) => l.sampleId));
       for (let i = 0; i < n; i++) if (done.has(m.sampleIds[i])) labeled[i] = 1;
     }
-    const scores = scoreSamples(q.strategy, { count: n, probabilities: m.probabilities, numClasses: k, embeddings, dim, labeled, seed: q.id });
+    const scores = scoreSamples(q.strategy, { count: n, probabilities: m.probabilities, numClasses: k, embeddings, dim, labeled, seed: q.id, batchSize: q.settings.batchSize });
     const items = new Array(n);
     for (let i = 0; i < n; i++) {
       let best = 0;
@@ -283,7 +460,7 @@ export class QueueService implements Omit<QueuesApi, 'onDidChange'> {
       items[i] = { sampleId: m.sampleIds[i], score: scores[i], suggestion: m.classes[best], suggestionProbability: m.probabilities[i * k + best] };
     }
     this.store.scoreItems(q.id, modelVersion, items);
-    this.options.onChange?.(q.id);
+    this.notify(q.id);
   }
 
   /** The item the annotator holds (a reload resumes it) and the one after it, leasing what is missing. */

@@ -66,6 +66,8 @@ export interface QueueStore {
   sample(sampleId: number): StoredSample;
   /** Sample ids and features of a dataset, in position order (for k-center without embeddings). */
   features(datasetId: number): { sampleIds: Int32Array; features: Float32Array; dim: number };
+  /** Sample ids of a dataset in position order (row i of the source is sampleIds[i]). */
+  sampleIds(datasetId: number): Int32Array;
 
   createQueue(q: Omit<StoredQueue, 'id' | 'createdAt' | 'modelVersion'>): StoredQueue;
   queue(queueId: number): StoredQueue;

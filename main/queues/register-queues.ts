@@ -43,6 +43,8 @@ export function registerQueues(dispatcher: Dispatcher, queues: QueueService): vo
       agreement: { args: [id], run: (q) => queues.agreement(q) },
       exportLabels: { args: [id, t.nullable(name), path], run: (d, a, p) => queues.exportLabels(d, a, p) },
       importLabels: { args: [path], run: (p) => queues.importLabels(p) },
+      labelFile: { args: [id, t.nullable(name)], run: (d, a) => queues.labelFile(d, a) },
+      importLabelFile: { args: [t.string({ maxLength: 256 * 1024 * 1024 }), t.string({ minLength: 1, maxLength: 300 })], run: (text, file) => queues.importLabelFile(text, file) },
     },
     ['onDidChange'],
   );

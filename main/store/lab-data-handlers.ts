@@ -12,7 +12,8 @@
  * `await handlers[method](...args)`; an unknown method or bad arguments throw a clear error that
  * travels back to the cell.
  */
-import type { DatasetSummary, LabelRecord } from '../api/datasets';
+import { isAbsolute } from 'node:path';
+import type { DatasetSummary, ImportFormat, LabelRecord } from '../api/datasets';
 import { checkArgs, t, type Check } from '../rpc/schema';
 import { ApiError } from '../rpc/errors';
 import type { DatasetService, LoadedDataset } from './dataset-service';
@@ -23,6 +24,16 @@ export interface LabDataApi {
   'datasets.load'(dataset: number | string, options?: { testFraction?: number; seed?: number; scale?: number }): Promise<LoadedDataset>;
   'labels.append'(label: { sampleId: number; value: string; modelVersion?: string; durationMs?: number }): Promise<LabelRecord>;
   'labels.history'(sampleId: number): Promise<LabelRecord[]>;
+  'datasets.import'(path: string, options?: LabImportOptions): Promise<DatasetSummary>;
+}
+
+/** What a cell may say about an import (`lab.datasets.import(path, options)`). */
+export interface LabImportOptions {
+  name?: string;
+  format?: ImportFormat;
+  labelColumn?: string | number;
+  /** Return the ready dataset of that name when there is one, instead of importing again (default true). */
+  reuse?: boolean;
 }
 
 export type LabDataMethod = keyof LabDataApi;
@@ -45,6 +56,17 @@ const CHECKS: Record<LabDataMethod, readonly Check<unknown>[]> = {
     }),
   ],
   'labels.history': [t.number({ integer: true, min: 1 })],
+  'datasets.import': [
+    t.string({ minLength: 1, maxLength: 4096 }),
+    t.optional(
+      t.object({
+        name: t.optional(t.string({ minLength: 1, maxLength: 200 })),
+        format: t.optional(t.literal('auto', 'csv', 'tsv', 'json', 'jsonl', 'idx', 'images')),
+        labelColumn: t.optional(nameOrIndex()),
+        reuse: t.optional(t.boolean()),
+      }),
+    ),
+  ],
 };
 
 /** Handlers for the kernel's data requests, each checking its arguments before it runs. */
@@ -55,6 +77,16 @@ export function createLabDataHandlers(service: DatasetService): LabDataHandlers 
     // a cell's label is provenance 'cell'; it cannot claim to be an annotator or an import
     'labels.append': (label: { sampleId: number; value: string; modelVersion?: string; durationMs?: number }) => service.appendLabel({ ...label, source: 'cell' }),
     'labels.history': (sampleId: number) => service.labelHistory(sampleId),
+    // a lab puts its data in the store once; running the cell again finds it there
+    'datasets.import': async (path: string, o: LabImportOptions = {}) => {
+      if (!isAbsolute(path)) throw new ApiError('E_BAD_ARGUMENTS', `lab datasets.import needs an absolute path, got ${JSON.stringify(path)}`);
+      if (o.name && o.reuse !== false) {
+        const existing = (await service.list()).find((d) => d.name === o.name);
+        if (existing) return existing;
+      }
+      const report = await service.import({ path, name: o.name, format: o.format, labelColumn: o.labelColumn });
+      return report.dataset;
+    },
   };
   const out = {} as Record<string, (...args: unknown[]) => unknown>;
   for (const method of Object.keys(CHECKS) as LabDataMethod[]) {

@@ -104,6 +104,7 @@ export class SqliteQueueStore implements QueueStore {
       ofSample: db.prepare(`${LABEL_SELECT} WHERE d.name = ? AND s.position = ? AND l.annotator_id IS NOT NULL ORDER BY l.id`),
       sampleAt: db.prepare(`SELECT s.id, s.dataset_id AS datasetId FROM samples s JOIN datasets d ON d.id = s.dataset_id WHERE d.name = ? AND s.position = ?`),
       queueByName: db.prepare(`SELECT id FROM queues WHERE dataset_id = ? AND name = ?`),
+      sampleIds: db.prepare(`SELECT id FROM samples WHERE dataset_id = ? ORDER BY position`).pluck(),
     };
   }
 
@@ -140,6 +141,11 @@ export class SqliteQueueStore implements QueueStore {
     }
     const all = Buffer.concat(chunks);
     return { sampleIds: Int32Array.from(ids), features: new Float32Array(all.buffer, all.byteOffset, all.byteLength / 4), dim };
+  }
+
+  sampleIds(datasetId: number): Int32Array {
+    this.dataset(datasetId);
+    return Int32Array.from(this.s.sampleIds.all(datasetId) as number[]);
   }
 
   createQueue(q: Omit<StoredQueue, 'id' | 'createdAt' | 'modelVersion'>): StoredQueue {

@@ -3,6 +3,7 @@ import { createApiClient } from './api/client';
 import { connect } from './api/transports';
 import { AnnotateView } from './annotate/annotate-view';
 import { ReviewView } from './annotate/review-view';
+import { NewQueueView } from './annotate/new-queue-view';
 import { LibraryView } from './library/library-view';
 import { NotebookView, notebookRef, preloadNotebookEditor } from './notebook';
 import { DatasetsView } from './datasets/datasets-view';
@@ -20,6 +21,7 @@ const routes: Route[] = [
   { name: 'datasets', label: 'Datasets', make: (params) => new DatasetsView(api, params) },
   { name: 'annotate', label: 'Annotate', make: (p) => new AnnotateView(api, p) },
   { name: 'review', label: 'Review', make: (p) => new ReviewView(api, p) },
+  { name: 'new-queue', label: 'New queue', make: (p) => new NewQueueView(api, p), inNav: false },
 ];
 
 const main = h('main', { id: 'view', tabindex: '-1' });

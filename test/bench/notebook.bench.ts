@@ -1,11 +1,10 @@
 /**
  * The notebook in real Chromium against browser mode (the built renderer in out/renderer):
  *
- * - notebook.open200.ms: from the route change to a 200-cell notebook with outputs rendered and
- *   the editors in view ready for typing (median of runs on fresh pages; the first, cold run is
- *   reported too);
- * - notebook.keystroke.p99_ms: from a key press in a cell (the event's timestamp) until the frame
- *   that shows it has been painted.
+ * notebook.open200.ms: from the route change to a 200-cell notebook with outputs rendered and the
+ * editors in view ready for typing (median of runs on fresh pages; the first, cold run is reported
+ * too). notebook.keystroke.p99_ms is in notebook-keystroke.bench.ts (`npm run bench -- notebook`
+ * runs both).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -40,7 +39,6 @@ function bigNotebook(): Cell[] {
 const h = await startBrowserMode();
 const chrome = await launchChromium();
 writeNotebook(h.workspaceDir, 'big.ipynb', bigNotebook());
-writeNotebook(h.workspaceDir, 'typing.ipynb', [code('t', 'const a = 1;\n')]);
 
 const opens: number[] = [];
 for (let run = 0; run < 6; run++) {
@@ -68,54 +66,5 @@ for (let run = 0; run < 6; run++) {
 }
 report('notebook.open200.ms', quantile(opens.slice(1), 0.5), 'ms', { cold_ms: Math.round(opens[0]), runs: opens.length - 1, target: 1000 });
 
-/** Key press to painted frame, for each key typed into whatever has focus. */
-async function typeAndTime(page: import('playwright-core').Page, text: string): Promise<number[]> {
-  await page.evaluate(() => {
-    const w = window as unknown as { __keyTimes: number[] };
-    w.__keyTimes = [];
-    document.addEventListener(
-      'keydown',
-      (e) => {
-        const t = e.timeStamp;
-        requestAnimationFrame(() => setTimeout(() => w.__keyTimes.push(performance.now() - t), 0));
-      },
-      true,
-    );
-  });
-  for (const ch of text) await page.keyboard.press(ch === '\n' ? 'Enter' : ch);
-  await page.waitForTimeout(300);
-  return (await page.evaluate(() => (window as unknown as { __keyTimes: number[] }).__keyTimes)).slice(20);
-}
-
-const text = 'const loss = tf.losses.meanSquaredError(labels, predictions);\n'.repeat(4);
-const page = await chrome.browser.newPage();
-const url = new URL(h.server.urlWithToken);
-url.hash = '#/notebook?path=typing.ipynb';
-await page.goto(url.toString());
-await page.waitForSelector('.notebook[data-editors="ready"]');
-await page.waitForTimeout(2000);
-await page.locator('[data-cell-id="t"] .monaco-editor').click();
-await page.keyboard.press('Control+End');
-const times = await typeAndTime(page, text);
-await page.close();
-// the same keys into a bare <textarea> on the same machine at the same time: what the machine
-// itself costs (the 2 shared cores are busy), so the figure above can be read as a ratio
-const bare = await chrome.browser.newPage();
-await bare.goto(h.server.urlWithToken);
-await bare.evaluate(() => {
-  const t = document.createElement('textarea');
-  t.id = 'bare';
-  document.body.prepend(t);
-});
-await bare.focus('#bare');
-const baseline = await typeAndTime(bare, text);
-await bare.close();
-report('notebook.keystroke.p99_ms', quantile(times, 0.99), 'ms', {
-  median_ms: Number(quantile(times, 0.5).toFixed(2)),
-  keys: times.length,
-  target: 50,
-  textarea_p99_ms: Number(quantile(baseline, 0.99).toFixed(2)),
-  textarea_median_ms: Number(quantile(baseline, 0.5).toFixed(2)),
-});
 await chrome.close();
 await h.close();

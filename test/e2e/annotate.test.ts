@@ -148,4 +148,90 @@ describe('the annotator screen in Chromium', () => {
     await page.screenshot({ path: 'test-results/review.png' });
     await page.close();
   });
+
+  it('a team lead creates a diversity queue on its own screen; the annotator exports their labels to a file and importing it again changes nothing', async () => {
+    const page = await chrome.browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${h.server.urlWithToken}#/annotate`);
+    await page.locator('a.new-queue-link').click();
+    await page.locator('#queue-dataset').waitFor();
+    await page.selectOption('#queue-strategy', 'k-center');
+    await page.fill('#queue-batch', '16');
+    await page.fill('#queue-name', 'diverse digits');
+    await page.fill('#queue-target', '50');
+    await page.fill('#queue-refresh', '5');
+    await page.fill('#queue-overlap', '0');
+    // the IDX images came without a labels file: the dataset lists no classes, so the screen asks
+    await page.fill('#queue-classes', '0, 1, 2, 3, 4, 5, 6, 7, 8, 9');
+    mkdirSync('test-results', { recursive: true });
+    await page.screenshot({ path: 'test-results/new-queue.png', fullPage: true });
+    await page.locator('.new-queue-form button[type=submit]').click();
+    await page.waitForFunction(() => /#\/annotate\?queue=\d+$/.test(location.hash));
+    const created = (await call<QueueSummary[]>('queues.list')).find((q) => q.name === 'diverse digits')!;
+    expect(created).toMatchObject({ strategy: 'k-center', settings: { target: 50, refreshEvery: 5, overlap: 0, batchSize: 16 } });
+    expect(created.classes.map((c) => c.value)).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    expect(await page.locator('#queue-select').inputValue()).toBe(String(created.id));
+
+    await page.fill('#annotator-name', 'cy');
+    await page.locator('.annotate-picker button[type=submit]').click();
+    await page.locator('.annotate-sample img').waitFor();
+    for (let i = 1; i <= 3; i++) {
+      await page.keyboard.press(String(i));
+      await page.waitForFunction((n) => document.querySelector('.annotate-counts')?.getAttribute('data-mine') === String(n), i);
+    }
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('button.export-labels').click()]);
+    const file = join(h.workspaceDir, 'cy.labels.jsonl');
+    await download.saveAs(file);
+    expect(download.suggestedFilename()).toBe('digits.cy.labels.jsonl');
+    const lines = (await import('node:fs')).readFileSync(file, 'utf8').trim().split('\n');
+    expect(JSON.parse(lines[0])).toMatchObject({ format: 'mlsys-lab/labels', annotator: 'cy', count: 3 });
+    expect(lines.slice(1).map((l) => JSON.parse(l).queue)).toEqual(['diverse digits', 'diverse digits', 'diverse digits']);
+    await expect.poll(() => page.locator('.annotate-status').textContent()).toMatch(/^Exported 3 label\(s\) to digits\.cy\.labels\.jsonl/);
+    await page.setInputFiles('#import-labels-file', file);
+    await expect.poll(() => page.locator('.annotate-status').textContent()).toBe('Imported 0 label(s) from cy.labels.jsonl: 3 already here, 0 kept beside a different label.');
+    await page.screenshot({ path: 'test-results/annotate-label-file.png' });
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  it('a person labels 20 items on the screen while a notebook cell waits for them; keepFresh retrains in the kernel and the new model version ranks the queue', async () => {
+    const kernels = h.workspace.kernels;
+    const info = await kernels.start({ notebook: `e2e-retrain-${Date.now()}` });
+    const session = kernels.session(info.kernelId);
+    const printed: string[] = [];
+    const sub = kernels.onOutput((e) => e.kernelId === info.kernelId && e.output.output_type === 'stream' && printed.push(e.output.text));
+    try {
+      // a "model" whose confidence grows with its labels: each version scores the queue differently
+      const setup = await session.execute(`
+        const q = await lab.queues.open({ dataset: 'digits', name: 'you label, it retrains', strategy: 'margin', refreshEvery: 10, overlap: 0, target: 20, classes: ['0','1','2','3','4','5','6','7','8','9'] });
+        const ids = await lab.queues.sampleIds(q);
+        const scores = (n: number) => ({ modelVersion: 'digits-v' + n, sampleIds: ids, probabilities: ids.map((id) => { const c = Math.min(0.95, 0.3 + n / 40 + (id % 7) / 100); return Array.from({ length: 10 }, (_, k) => (k === id % 10 ? c : (1 - c) / 9)); }) });
+        await lab.queues.publish(q, scores(0));
+        const loop = lab.queues.keepFresh(q, ({ labels }) => scores(labels.count));
+        console.log(JSON.stringify({ queue: q.id }));
+      `).done;
+      expect(setup.status, JSON.stringify(setup)).toBe('ok');
+      const queueId = JSON.parse(printed.join('').trim().split('\n').at(-1)!).queue as number;
+      const waiting = session.execute(`const arrived = await lab.queues.waitForLabels(q, 20, { timeoutMs: 120_000 }); const v = await loop.trainedOn(20, 30_000); console.log(JSON.stringify({ arrived, v }));`);
+
+      const page = await chrome.browser.newPage();
+      await page.goto(`${h.server.urlWithToken}#/annotate?queue=${queueId}&annotator=dee`);
+      await page.locator('.annotate-sample img').waitFor();
+      expect(await page.locator('.annotate-suggestion').textContent()).toContain('Model suggests');
+      for (let i = 1; i <= 20; i++) {
+        await page.keyboard.press('Enter');
+        await page.waitForFunction((n) => document.querySelector('.annotate-counts')?.getAttribute('data-mine') === String(n), i);
+      }
+      const reply = await waiting.done;
+      expect(reply.status, JSON.stringify(reply)).toBe('ok');
+      const out = JSON.parse(printed.join('').trim().split('\n').at(-1)!);
+      expect(out).toEqual({ arrived: { byPeople: 20, timedOut: false, interactive: true }, v: { modelVersion: 'digits-v20', labels: 20 } });
+      expect((await call<QueueSummary>('queues.get', queueId)).modelVersion).toBe('digits-v20');
+      await page.close();
+    } finally {
+      sub.dispose();
+      await kernels.shutdown(info.kernelId);
+    }
+  }, 120_000);
 });

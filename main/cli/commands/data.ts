@@ -1,19 +1,26 @@
+import { mkdirSync } from 'node:fs';
 import { resolve, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Command } from '../command';
 import { UsageError } from '../command';
 import { defaultWorkspaceDir } from '../../paths';
-import { DatasetService } from '../../store';
+import { QueueService } from '../../queues';
+import { DatasetService, lazySqliteQueueStore } from '../../store';
 
 const USAGE = `Usage:
   mlsys-lab data list [--workspace DIR]
   mlsys-lab data import PATH [--name NAME] [--label COLUMN] [--limit N] [--workspace DIR]
   mlsys-lab data export DATASET FILE [--format csv|jsonl] [--workspace DIR]
+  mlsys-lab data labels export DATASET FILE [--annotator NAME] [--workspace DIR]
+  mlsys-lab data labels import FILE [--workspace DIR]
 
 PATH is a CSV, TSV, JSON or JSONL file (optionally .gz), an IDX images file (MNIST,
 Fashion-MNIST: its labels file is found beside it), or a folder of class folders of PNG/JPEG.
 --label names the label column, or counts it (0 first, --label=-1 last). DATASET is a name or an id.
-Export writes every sample with its latest label and that label's provenance.`;
+Export writes every sample with its latest label and that label's provenance.
+labels export writes the annotators' labels of a dataset (one annotator's with --annotator) to a
+label file for a team offline; labels import merges such a file: importing it twice changes
+nothing, and a label that disagrees with one already here is kept beside it, never over it.`;
 
 /** `mlsys-lab data`: the workspace's datasets from the command line (prepare a workshop offline). */
 export const dataCommand: Command = {
@@ -27,14 +34,17 @@ export const dataCommand: Command = {
         args: argv,
         allowPositionals: true,
         strict: true,
-        options: { workspace: { type: 'string' }, name: { type: 'string' }, label: { type: 'string' }, limit: { type: 'string' }, format: { type: 'string' } },
+        options: { workspace: { type: 'string' }, name: { type: 'string' }, label: { type: 'string' }, limit: { type: 'string' }, format: { type: 'string' }, annotator: { type: 'string' } },
       });
     } catch (err) {
       throw new UsageError((err as Error).message);
     }
     const [sub, ...args] = parsed.positionals;
     const o = parsed.values;
-    const service = new DatasetService({ file: join(resolve(o.workspace ?? defaultWorkspaceDir()), 'lab.db') });
+    const workspace = resolve(o.workspace ?? defaultWorkspaceDir());
+    // a new workspace (a fresh machine of an offline team) starts with its first import
+    mkdirSync(workspace, { recursive: true });
+    const service = new DatasetService({ file: join(workspace, 'lab.db') });
     try {
       switch (sub) {
         case 'list': {
@@ -66,11 +76,35 @@ export const dataCommand: Command = {
           console.log(`Wrote ${r.rows} samples of "${d.name}" to ${r.path}.`);
           return 0;
         }
+        case 'labels':
+          return await labelsCommand(service, args, o.annotator);
         default:
-          throw new UsageError(sub ? `Unknown data command "${sub}"` : 'data needs a command: list, import or export');
+          throw new UsageError(sub ? `Unknown data command "${sub}"` : 'data needs a command: list, import, export or labels');
       }
     } finally {
       service.close();
     }
   },
 };
+
+/** `data labels export|import`: label files that carry an offline annotator's work between machines. */
+async function labelsCommand(service: DatasetService, args: string[], annotator: string | undefined): Promise<number> {
+  const [action, ...rest] = args;
+  const queues = new QueueService(lazySqliteQueueStore(() => service.store));
+  if (action === 'export') {
+    if (rest.length !== 2) throw new UsageError('data labels export takes DATASET and FILE');
+    const d = service.resolve(/^\d+$/.test(rest[0]) ? Number(rest[0]) : rest[0]);
+    const r = await queues.exportLabels(d.id, annotator ?? null, resolve(rest[1]));
+    console.log(`Wrote ${r.count} label(s) of "${d.name}"${annotator ? ` by ${annotator}` : ''} to ${r.path}.`);
+    return 0;
+  }
+  if (action === 'import') {
+    if (rest.length !== 1) throw new UsageError('data labels import takes one FILE');
+    if (annotator !== undefined) throw new UsageError('--annotator is for labels export: an imported file keeps the annotators it names');
+    const r = await queues.importLabels(resolve(rest[0]));
+    console.log(`Imported ${r.added} label(s) from ${resolve(rest[0])}: ${r.alreadyPresent} already here, ${r.conflicts} kept beside a different label.`);
+    for (const m of r.mismatched.slice(0, 10)) console.log(`  line ${m.line}: label ${m.uid} differs from the one with the same id here; both are kept`);
+    return 0;
+  }
+  throw new UsageError(action ? `Unknown data labels command "${action}": use export or import` : 'data labels needs export or import');
+}

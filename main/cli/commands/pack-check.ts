@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { withHeadlessWorkspace } from '../headless-workspace';
 import { checkPack, formatCheckReport } from '../../packs/check-pack';
 import { runNotebook } from '../../kernels/notebook-runner';
 import { UsageError } from '../command';
@@ -15,10 +16,13 @@ export const packCheck: PackSubcommand = {
     const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
     if (timeout !== undefined && !(timeout > 0)) throw new UsageError(`--timeout must be a number of seconds > 0, got ${JSON.stringify(values.timeout)}`);
     if (values.backend) process.env.MLSYS_LAB_BACKEND = values.backend;
-    const report = await checkPack(resolve(positionals[0]), (path, options) => runNotebook(path, options), {
-      cellTimeoutMs: timeout && timeout * 1000,
-      onNotebook: (path) => console.error(`ran ${path}`),
-    });
+    // cells get the app's lab services (lab.datasets, lab.queues) over a throwaway store
+    const report = await withHeadlessWorkspace((kernels) =>
+      checkPack(resolve(positionals[0]), (path, options) => runNotebook(path, { ...options, manager: kernels }), {
+        cellTimeoutMs: timeout && timeout * 1000,
+        onNotebook: (path) => console.error(`ran ${path}`),
+      }),
+    );
     for (const line of formatCheckReport(report)) console.log(line);
     return report.ok ? 0 : 1;
   },

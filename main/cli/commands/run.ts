@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { formatSummary, runNotebook } from '../../kernels/notebook-runner';
 import { UsageError, type Command } from '../command';
+import { withHeadlessWorkspace } from '../headless-workspace';
 
 /**
  * `mlsys-lab run NOTEBOOK.ipynb [--out EXECUTED.ipynb]`: runs a notebook top to bottom in a real
@@ -45,7 +46,8 @@ export const runCommand: Command = {
     const file = positionals[0];
     let summary;
     try {
-      summary = await runNotebook(file, { allowErrors: values['allow-errors'], cellTimeoutMs: timeout && timeout * 1000 });
+      // cells get the app's lab services (lab.datasets, lab.queues) over a throwaway store
+      summary = await withHeadlessWorkspace((manager) => runNotebook(file, { manager, allowErrors: values['allow-errors'], cellTimeoutMs: timeout && timeout * 1000 }));
     } catch (err) {
       console.error(`mlsys-lab run: ${(err as Error).message}`);
       return 2;

@@ -2,6 +2,7 @@ import type { AnnotatorItem, AnnotatorProgress, AnnotatorState, LabApi, QueueSum
 import { h } from '../shell/dom';
 import type { View } from '../shell/view';
 import { classKeys } from './key-map';
+import { labelFileControls } from './label-file-controls';
 import { renderSample } from './sample-display';
 
 const HIDE_KEY = 'mlsys-lab.annotate.hideSuggestion';
@@ -81,7 +82,8 @@ export class AnnotateView implements View {
     });
     this.el.root.append(
       h('header', { class: 'view-header' }, h('h1', {}, 'Annotate'), h('p', { class: 'muted' }, 'Label the samples the model is least sure about, one at a time, from the keyboard.')),
-      queues.length ? form : h('p', { class: 'muted' }, 'No queues yet. A notebook cell or a lab creates one over a dataset.'),
+      queues.length ? form : h('p', { class: 'muted' }, 'No queues yet. Create one here, or a notebook cell or a lab creates one over a dataset (lab.queues.open).'),
+      h('p', {}, h('a', { href: '#/new-queue', class: 'new-queue-link' }, 'New queue…')),
     );
   }
 
@@ -114,6 +116,7 @@ export class AnnotateView implements View {
         h('button', { type: 'button', class: 'undo', onclick: () => this.enqueue(() => this.undo(annotator)) }, h('kbd', {}, 'Ctrl+Z'), ' Undo'),
         h('label', { class: 'muted' }, hide, ' Hide the model’s suggestion'),
         h('a', { href: `#/review?queue=${q.id}` }, 'Agreement and disagreements'),
+        labelFileControls(this.api, q, annotator, this.el.status),
         this.el.status,
       ),
     );

@@ -7,6 +7,7 @@ import type * as Monaco from 'monaco-editor';
 import type { CellData, CellRunState, NotebookOutput } from '../../../main/api';
 import { renderMarkdown } from '../outputs/markdown';
 import { OutputView } from '../outputs/output-view';
+import { formatBytes } from '../outputs/tensor-renderer';
 import type { RendererRegistry } from '../outputs/registry';
 import type { CommandId } from './keymap';
 import type { MonacoApi } from './monaco';
@@ -27,6 +28,29 @@ export interface CellHost {
 }
 
 export const LINE_HEIGHT = 19;
+
+/**
+ * What a cell's editor does not do on each key, to keep typing cheap: a cell is a few lines, so
+ * sticky scroll, indent guides and bracket-pair colours add nothing; the light bulb asks the
+ * TypeScript worker for code fixes at every cursor move, occurrence highlighting for references
+ * (both on the two cores the main thread shares); word-based suggestions run a second worker
+ * beside TypeScript's completions. Completions, hover, parameter hints, diagnostics and quick
+ * fixes (Ctrl+.) stay.
+ */
+const LEAN_EDITOR: Monaco.editor.IStandaloneEditorConstructionOptions = {
+  stickyScroll: { enabled: false },
+  lightbulb: { enabled: 'off' as Monaco.editor.ShowLightbulbIconMode },
+  occurrencesHighlight: 'off',
+  selectionHighlight: false,
+  codeLens: false,
+  links: false,
+  colorDecorators: false,
+  inlayHints: { enabled: 'off' },
+  guides: { indentation: false, bracketPairs: false, highlightActiveIndentation: false },
+  bracketPairColorization: { enabled: false },
+  wordBasedSuggestions: 'off',
+  renderWhitespace: 'none',
+};
 
 export class CellView {
   readonly element: HTMLElement;
@@ -205,6 +229,7 @@ export class CellView {
       tabSize: 2,
       theme: matchMedia('(prefers-color-scheme: dark)').matches ? 'vs-dark' : 'vs',
       ariaLabel: `${this.cell.type} cell`,
+      ...LEAN_EDITOR,
     });
     this.editor = editor;
     const layout = () => {
@@ -293,11 +318,15 @@ export class CellView {
       const parts = [formatMs(last.wallMs)];
       if (last.backend) parts.push(last.backend);
       if (last.tensorsCreated !== undefined) parts.push(`${last.tensorsCreated} tensor${last.tensorsCreated === 1 ? '' : 's'} created`);
-      if (last.tensorsLeaked) parts.push(`${last.tensorsLeaked} leaked`);
+      const leakedBytes = last.tensorsLeakedBytes ? ` (${formatBytes(last.tensorsLeakedBytes)})` : '';
+      if (last.tensorsLeaked) parts.push(`${last.tensorsLeaked} leaked${leakedBytes}`);
       // the kernel's own text: it marks an estimate with "≈ … est.", a bare number would not
       if (last.energy) parts.push(last.energy.short);
       this.footer.textContent = parts.join(' · ');
-      this.footer.title = last.energy?.text ?? '';
+      const leakHelp = last.tensorsLeaked
+        ? `${last.tensorsLeaked} of the tensors this run created are still alive${leakedBytes}: dispose them (tf.dispose) or create them inside tf.tidy, unless you meant to keep them.`
+        : '';
+      this.footer.title = [last.energy?.text, leakHelp].filter(Boolean).join('\n');
       this.footer.dataset.energy = last.energy?.source ?? 'none';
       this.footer.classList.toggle('leak', Boolean(last.tensorsLeaked));
     }

@@ -122,8 +122,10 @@ export class NotebookView implements View, CellHost {
 
   typed(cell: CellView, source: string): void {
     if (this.readOnly) return;
+    const wasDirty = this.session.dirty;
     this.session.typed(cell.id, source);
-    this.renderState(this.session.doc);
+    // on every key: redraw the header only when the dirty marker appears (no layout per key)
+    if (!wasDirty) this.renderState(this.session.doc);
   }
 
   editorFocused(cell: CellView): void {

@@ -27,7 +27,7 @@ function rows(t: TensorData): unknown {
   return out;
 }
 
-function formatBytes(n: number): string {
+export function formatBytes(n: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB'];
   let i = 0;
   while (n >= 1024 && i < units.length - 1) (n /= 1024), i++;

@@ -111,6 +111,25 @@ describe('a kernel process runs TypeScript cells with Jupyter semantics', () => 
     expect(after.numBytes).toBe(before - 400);
   });
 
+  it('reports per cell the tensors it created and those of them it left alive, with their bytes', async () => {
+    await k.run("import * as tf from '@tensorflow/tfjs';");
+    const made = await k.run(
+      [
+        'const grid = tf.ones([10, 10]);',
+        'const flat = grid.reshape([100]);',
+        'tf.tidy(() => { tf.square(tf.ones([5])); });',
+        'tf.dispose(tf.zeros([7]));',
+      ].join('\n'),
+    );
+    const t = made.reply.metrics!.tensors!;
+    // grid, flat, the two in tidy, the one disposed; both leaked ones share one 400-byte buffer
+    expect(t.created).toBe(5);
+    expect(t.leaked).toBe(2);
+    expect(t.leakedBytes).toBe(400);
+    // disposing earlier tensors is not a leak of this cell; a cell without tensors creates none
+    expect((await k.run('tf.dispose([grid, flat])')).reply.metrics!.tensors).toEqual({ created: 0, leaked: 0, leakedBytes: 0 });
+  });
+
   it('updates a display in place (progress bar)', async () => {
     const run = await k.run('const bar = lab.progress(3, "work"); for (let i = 0; i < 3; i++) { await new Promise((r) => setTimeout(r, 110)); bar.increment(); }');
     const first = run.outputs.find((o) => o.output_type === 'display_data') as { transient?: { display_id?: string } };

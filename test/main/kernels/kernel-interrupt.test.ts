@@ -50,7 +50,7 @@ describe('interrupting a kernel', () => {
     expect(resultText(await k.run('ticks'))).toBe(after);
   });
 
-  it('interrupt stops model.fit between batches', async () => {
+  it('interrupt stops model.fit between batches, and the model can train again at once', async () => {
     await k.run(
       [
         "import * as tf from '@tensorflow/tfjs';",
@@ -60,21 +60,44 @@ describe('interrupting a kernel', () => {
         'let batches = 0;',
       ].join('\n'),
     );
-    const cell = k.start('console.log("training"); await model.fit(xs, ys, { epochs: 100000, batchSize: 8, callbacks: { onBatchEnd: async () => { batches++; } } });');
+    // the callback's await keeps the interrupted fit alive for a moment after the interrupt's reply
+    const cell = k.start('console.log("training"); await model.fit(xs, ys, { epochs: 100000, batchSize: 8, callbacks: { onBatchEnd: async () => { batches++; await new Promise((r) => setTimeout(r, 30)); } } });');
     await printed(k, cell.msgId, 'training');
     await sleep(300);
-    await k.session.interrupt();
+    expect(await k.session.interrupt()).toBe('interrupted');
     expect((await cell.done).reply.ename).toBe('KeyboardInterrupt');
-    // fit may finish the batch it is in; after that the count must stay put
-    let last = resultText(await k.run('batches'));
-    for (let i = 0; i < 20; i++) {
-      await sleep(300);
-      const now = resultText(await k.run('batches'));
-      if (now === last) break;
-      last = now;
-    }
-    await sleep(500);
-    expect(resultText(await k.run('batches'))).toBe(last);
+    // right away: the interrupted fit may still be finishing its batch
+    const again = await k.run('(await model.fit(xs, ys, { epochs: 1, batchSize: 32 })).epoch.length');
+    expect(again.reply.evalue).toBeUndefined();
+    expect(resultText(again)).toBe('1');
+    // the interrupted fit is over: the count stays put
+    const stopped = resultText(await k.run('batches'));
+    await sleep(300);
+    expect(resultText(await k.run('batches'))).toBe(stopped);
+  });
+
+  it('a model whose fit was terminated in a blocking callback can train again', async () => {
+    const cell = k.start('console.log("training"); await model.fit(xs, ys, { epochs: 100000, batchSize: 8, callbacks: { onBatchEnd: () => { if (++batches % 20 === 0) while (true) {} } } });');
+    await printed(k, cell.msgId, 'training');
+    expect(await k.session.interrupt()).toBe('terminated');
+    expect((await cell.done).reply.ename).toBe('KeyboardInterrupt');
+    const again = await k.run('(await model.fit(xs, ys, { epochs: 1, batchSize: 32 })).epoch.length');
+    expect(again.reply.evalue).toBeUndefined();
+    expect(resultText(again)).toBe('1');
+  });
+
+  it('interrupting a cell inside tf.tidy ends its scopes, and tf.memory() returns to where it was', async () => {
+    await k.run("import * as tf from '@tensorflow/tfjs';");
+    const before = Number(resultText(await k.run('tf.memory().numTensors')));
+    const cell = k.start('tf.tidy(() => { const a = tf.ones([1000]); tf.tidy(() => { const b = tf.add(a, 1); console.log("inside"); while (true) {} }); })');
+    await printed(k, cell.msgId, 'inside');
+    expect(await k.session.interrupt()).toBe('terminated');
+    expect((await cell.done).reply.ename).toBe('KeyboardInterrupt');
+    expect(resultText(await k.run('tf.engine().state.scopeStack.length'))).toBe('0');
+    expect(Number(resultText(await k.run('tf.memory().numTensors')))).toBe(before);
+    // and later tensors are not caught in a scope left open: a kept tensor stays, a disposed one goes
+    const after = await k.run('const kept = tf.ones([3]); tf.dispose(tf.zeros([3])); tf.memory().numTensors');
+    expect(Number(resultText(after))).toBe(before + 1);
   });
 
   it('drops cells queued behind the interrupted one', async () => {
@@ -139,6 +162,33 @@ describe.skipIf(process.platform === 'win32')('a kernel that ignores interrupts 
     } finally {
       if (saved === undefined) delete process.env.NODE_OPTIONS;
       else process.env.NODE_OPTIONS = saved;
+      await k?.dispose();
+    }
+  });
+});
+
+describe('interrupting multi-threaded wasm', () => {
+  it('a loop of tensor kernels on two wasm threads is terminated between kernels, and the next cell runs', async () => {
+    const saved = { backend: process.env.MLSYS_LAB_BACKEND, threads: process.env.MLSYS_LAB_WASM_THREADS };
+    process.env.MLSYS_LAB_BACKEND = 'wasm';
+    process.env.MLSYS_LAB_WASM_THREADS = '2';
+    let k: TestKernel | undefined;
+    try {
+      k = await startTestKernel();
+      await k.run("import * as tf from '@tensorflow/tfjs';\nconst a = tf.randomNormal([128, 128]);");
+      expect(k.session.status().backend?.threads).toBe(2);
+      const cell = k.start('console.log("multiplying"); for (;;) tf.tidy(() => tf.matMul(a, a));');
+      await printed(k, cell.msgId, 'multiplying');
+      await sleep(300);
+      expect(await k.session.interrupt()).toBe('terminated');
+      expect((await cell.done).reply.ename).toBe('KeyboardInterrupt');
+      // a termination inside a threaded kernel would hang this one for good
+      expect(resultText(await k.run('tf.matMul(a, a).shape'))).toBe('[ 128, 128 ]');
+    } finally {
+      for (const [key, value] of [['MLSYS_LAB_BACKEND', saved.backend], ['MLSYS_LAB_WASM_THREADS', saved.threads]] as const) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
       await k?.dispose();
     }
   });

@@ -13,7 +13,7 @@ afterEach(() => {
 });
 
 /** A real workspace database with one dataset of `n` text samples, and a queue service over it. */
-function workspace(n = 50, options: { now?: () => number } = {}) {
+function workspace(n = 50, options: { now?: () => number; interactive?: boolean } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'mlsys-queues-'));
   const store = Store.open(join(dir, 'lab.db'));
   open.push(store);
@@ -26,7 +26,7 @@ function workspace(n = 50, options: { now?: () => number } = {}) {
   store.datasets.finish(datasetId, { columns: [], featureNames: ['a', 'b'], shape: null, classes: null });
   const changes: number[] = [];
   const wants: number[] = [];
-  const service = new QueueService(new SqliteQueueStore(store, options.now), { onChange: (q) => changes.push(q), onWantsScores: (q) => wants.push(q.id), now: options.now });
+  const service = new QueueService(new SqliteQueueStore(store, options.now), { onChange: (q) => changes.push(q), onWantsScores: (q) => wants.push(q.id), now: options.now, interactive: options.interactive });
   const sampleIds = store.datasets.page(datasetId, 0, n).map((s) => s.id);
   return { dir, store, service, datasetId, sampleIds, changes, wants };
 }
@@ -130,6 +130,27 @@ describe('queue service over the workspace database', () => {
     s = await w.service.label(q.id, 'ana', first, 'fox');
     expect(w.store.labels.history(first).map((l) => l.value)).toEqual(['cat', 'fox']);
     expect(s.item!.sampleId).toBe(second);
+  });
+
+  it('a wait for people resolves when people, not cells, have labeled enough; a headless service answers at once', async () => {
+    const w = workspace(20);
+    const q = await w.service.create({ datasetId: w.datasetId, name: 'q', strategy: 'random', classes: CLASSES, overlap: 0, refreshEvery: 2 });
+    const since = Date.now();
+    const waiting = w.service.waitForLabels(q.id, { count: 2, since, timeoutMs: 30_000 });
+    const refresh = w.service.waitForRefresh(q.id, (await w.service.waitForRefresh(q.id, undefined, 0)).generation, 30_000);
+    const [oracleItem] = await w.service.take(q.id, 'cell:oracle', 1);
+    await w.service.labelMany(q.id, 'cell:oracle', [{ sampleId: oracleItem.sampleId, value: 'cat' }]);
+    let state = await w.service.resume(q.id, 'ana');
+    state = await w.service.label(q.id, 'ana', state.item!.sampleId, 'dog');
+    expect(await Promise.race([waiting, new Promise((r) => setTimeout(() => r('still waiting'), 50))])).toBe('still waiting');
+    await w.service.label(q.id, 'ana', state.item!.sampleId, 'fox');
+    expect(await waiting).toEqual({ byPeople: 2, timedOut: false, interactive: true });
+    expect(await refresh).toMatchObject({ generation: 1, wanted: true, labeled: 2 });
+    expect((await w.service.labels(q.id)).annotators).toEqual(['cell:oracle', 'ana', 'ana']);
+
+    const headless = workspace(5, { interactive: false });
+    const hq = await headless.service.create({ datasetId: headless.datasetId, name: 'h', strategy: 'margin', classes: CLASSES });
+    expect(await headless.service.waitForLabels(hq.id, { count: 20, timeoutMs: 60_000 })).toEqual({ byPeople: 0, timedOut: false, interactive: false });
   });
 
   it('re-ranks after every N labels in the background, after the annotator has the next item', async () => {

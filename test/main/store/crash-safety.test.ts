@@ -1,31 +1,17 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Store } from '../../../main/store/store';
-import { projectRoot } from '../../../main/paths';
+import { bundleChild } from '../../helpers/bundle-child';
 
 let dir: string;
 let writer: string;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mlsys-crash-'));
   // the child runs the real store code, bundled beside node_modules so better-sqlite3 resolves
-  const outDir = join(projectRoot(), '.cache', 'test');
-  mkdirSync(outDir, { recursive: true });
-  writer = join(outDir, `label-writer-${process.pid}.mjs`);
-  await build({
-    entryPoints: [join(import.meta.dirname, 'children', 'label-writer.ts')],
-    outfile: writer,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    logLevel: 'error',
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-  });
+  writer = await bundleChild(join(import.meta.dirname, 'children', 'label-writer.ts'));
 });
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });

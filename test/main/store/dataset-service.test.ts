@@ -135,7 +135,7 @@ describe('the lab data handlers the kernel calls', () => {
       },
     };
     const reg = registerLabData(router, ws.datasets);
-    expect([...routes.keys()].sort()).toEqual(['datasets.list', 'datasets.load', 'labels.append', 'labels.history']);
+    expect([...routes.keys()].sort()).toEqual(['datasets.import', 'datasets.list', 'datasets.load', 'labels.append', 'labels.history']);
     const loaded = (await routes.get('datasets.load')!(['iris', { seed: 1 }])) as { yTrain: Int32Array };
     expect(loaded.yTrain.length).toBe(120);
     reg.dispose();

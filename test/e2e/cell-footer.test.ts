@@ -1,0 +1,39 @@
+/** The cell footer shows what a run cost and what it left behind, measured by the real kernel. */
+import { mkdirSync } from 'node:fs';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startBrowserMode, type BrowserModeHarness } from '../helpers/browser-mode';
+import { launchChromium, type LaunchedBrowser } from '../helpers/chromium';
+import { code, openNotebook, writeNotebook } from './notebook-helpers';
+
+let h: BrowserModeHarness;
+let chrome: LaunchedBrowser;
+beforeAll(async () => {
+  h = await startBrowserMode();
+  chrome = await launchChromium();
+});
+afterAll(async () => {
+  await chrome?.close();
+  await h?.close();
+});
+
+it('the footer counts the tensors a cell created and flags those it leaked, with their size', async () => {
+  writeNotebook(h.workspaceDir, 'footer.ipynb', [
+    code('leaks', "import * as tf from '@tensorflow/tfjs';\nconst w = tf.ones([256, 256]);\ntf.tidy(() => { tf.square(w); });"),
+    code('clean', 'tf.tidy(() => { tf.square(w); });'),
+  ]);
+  const page = await chrome.browser.newPage();
+  await openNotebook(page, h.server.urlWithToken, 'footer.ipynb');
+  await page.locator('.toolbar [data-command="runAll"]').click();
+  const footer = (id: string) => page.locator(`[data-cell-id="${id}"] .cell-footer`);
+  await page.waitForFunction(() => /created/.test(document.querySelector('[data-cell-id="clean"] .cell-footer')?.textContent ?? ''), undefined, { timeout: 120_000 });
+  // w (256 KiB) stays; the square inside tf.tidy was disposed
+  expect(await footer('leaks').innerText()).toContain('2 tensors created · 1 leaked (256.0 KiB)');
+  expect(await footer('leaks').getAttribute('class')).toContain('leak');
+  expect(await footer('leaks').getAttribute('title')).toMatch(/still alive \(256\.0 KiB\): dispose them/);
+  expect(await footer('clean').innerText()).toContain('1 tensor created');
+  expect(await footer('clean').innerText()).not.toContain('leaked');
+  expect(await footer('clean').getAttribute('class')).not.toContain('leak');
+  mkdirSync('test-results', { recursive: true });
+  await page.locator('[data-cell-id="leaks"]').screenshot({ path: 'test-results/cell-footer-tensors.png' });
+  await page.close();
+}, 180_000);
