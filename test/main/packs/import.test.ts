@@ -197,7 +197,7 @@ describe('progress per lab', () => {
   });
 
   it('counts the lab.check calls of check cells as the total, takes results and activity from the progress source, and keeps them across a reinstall', async () => {
-    const recorded = new Map([['demo-lab', [{ checkId: 'a', status: 'passed' as const }, { checkId: 'b', status: 'failed' as const }]]]);
+    const recorded = new Map([['demo-lab', [{ checkId: 'check 0', status: 'passed' as const }, { checkId: 'check 1', status: 'failed' as const }]]]);
     const packs = createPacksService({
       workspaceDir: join(root, 'p-ws'),
       labsDir: builtinLabsDir(),
