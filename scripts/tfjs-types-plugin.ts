@@ -57,6 +57,8 @@ const LAB_API_FILES = [
   ['kernels', 'lab', 'lab-api.ts'],
   ['kernels', 'lab', 'datasets.ts'],
   ['kernels', 'lab', 'queues.ts'],
+  ['kernels', 'energy', 'types.ts'],
+  ['kernels', 'energy', 'kernel-energy.ts'],
 ];
 
 /** The top-level `export interface` / `export type` blocks of a file, with their doc comments, unexported. */
