@@ -280,7 +280,7 @@ export class QueueService implements Omit<QueuesApi, 'onDidChange'> {
 
   private merge(labels: ExchangedLabel[], path: string): ImportLabelsResult {
     const store = this.store;
-    return mergeLabels(
+    const result = mergeLabels(
       labels,
       {
         find: (uid) => store.findLabel(uid),
@@ -295,6 +295,14 @@ export class QueueService implements Omit<QueuesApi, 'onDidChange'> {
       },
       path,
     );
+    // open annotator and review screens of the datasets that gained labels catch up at once
+    if (result.added + result.conflicts > 0) {
+      for (const name of new Set(labels.map((l) => l.dataset))) {
+        const dataset = store.datasetByName(name);
+        if (dataset) for (const q of store.queues(dataset.id)) this.notify(q.id);
+      }
+    }
+    return result;
   }
 
   /**

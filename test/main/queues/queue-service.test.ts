@@ -186,8 +186,13 @@ describe('queue service over the workspace database', () => {
 
     const file = join(here.dir, 'ana.labels.jsonl');
     expect(await here.service.exportLabels(here.datasetId, 'ana', file)).toEqual({ path: file, count: 3 });
+    there.changes.length = 0;
     expect(await there.service.importLabels(file)).toEqual({ added: 3, alreadyPresent: 0, conflicts: 1, mismatched: [] });
+    // open annotator and review screens of that dataset's queues hear of the new labels
+    expect(there.changes).toContain(qt.id);
+    there.changes.length = 0;
     expect(await there.service.importLabels(file)).toEqual({ added: 0, alreadyPresent: 3, conflicts: 0, mismatched: [] });
+    expect(there.changes).toEqual([]);
     expect(there.store.labels.history(boItem).map((l) => `${l.annotator}:${l.value}`)).toEqual(['bo:dog', 'ana:cat']);
     const agreement = await there.service.agreement(qt.id);
     expect(agreement.disagreements.map((d) => d.sampleId)).toEqual([boItem]);
