@@ -58,10 +58,10 @@ const acks = new SharedArrayBuffer(4);
 const watchdog = new Worker(join(dirname(fileURLToPath(import.meta.url)), 'kernel-watchdog.js'), {
   workerData: { address, token, acks, gate: kernelGateBuffer } satisfies WatchdogData,
 });
-watchdog.on('message', (m: { type: string; seq?: number; terminated?: boolean; message?: string }) => {
+watchdog.on('message', (m: { type: string; seq?: number; terminated?: boolean; cell?: string; message?: string }) => {
   if (m.type === 'interrupt') {
     try {
-      kernel.interrupt(m.terminated === true);
+      kernel.interrupt(m.terminated === true, m.cell);
     } finally {
       Atomics.store(new Int32Array(acks), 0, m.seq!);
       Atomics.notify(new Int32Array(acks), 0);

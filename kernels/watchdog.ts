@@ -45,9 +45,9 @@ function waitForAck(target: number, ms: number): boolean {
   }
 }
 
-function interrupt(): InterruptOutcome {
+function interrupt(cell: string | undefined): InterruptOutcome {
   let target = ++seq;
-  parentPort!.postMessage({ type: 'interrupt', seq: target, terminated: false });
+  parentPort!.postMessage({ type: 'interrupt', seq: target, terminated: false, cell });
   if (waitForAck(target, 150)) return 'interrupted';
   for (let attempt = 0; attempt < 5; attempt++) {
     // Terminating inside a multi-threaded wasm kernel would strand XNNPACK's thread pool and hang
@@ -57,7 +57,7 @@ function interrupt(): InterruptOutcome {
     try {
       session.post('Runtime.terminateExecution');
       target = ++seq;
-      parentPort!.postMessage({ type: 'interrupt', seq: target, terminated: true });
+      parentPort!.postMessage({ type: 'interrupt', seq: target, terminated: true, cell });
       if (waitForAck(target, 400)) return 'terminated';
     } finally {
       openGate(gate);
@@ -76,7 +76,7 @@ function serve(socket: Socket): void {
     while ((nl = buffer.indexOf('\n')) !== -1) {
       const line = buffer.slice(0, nl);
       buffer = buffer.slice(nl + 1);
-      let msg: { token?: string; type?: string; id?: number };
+      let msg: { token?: string; type?: string; id?: number; cell?: unknown };
       try {
         msg = JSON.parse(line);
       } catch {
@@ -94,7 +94,7 @@ function serve(socket: Socket): void {
       }
       if (msg.type === 'interrupt') {
         const t0 = performance.now();
-        const outcome = interrupt();
+        const outcome = interrupt(typeof msg.cell === 'string' ? msg.cell : undefined);
         socket.write(JSON.stringify({ type: 'interrupt_reply', id: msg.id, outcome, ms: performance.now() - t0 }) + '\n');
       }
     }

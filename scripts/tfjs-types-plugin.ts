@@ -52,18 +52,15 @@ export function collectNodeTypes(root: string): Record<string, string> {
   return files;
 }
 
-/**
- * The `lab` API's declarations for cells: the exported interfaces and types of
- * kernels/lab/lab-api.ts (top-level blocks, copied as they are), and `lab` declared as a global.
- */
-export function labApiTypes(root: string): string {
-  const file = join(root, 'kernels', 'lab', 'lab-api.ts');
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return '';
-  }
+/** The files whose exported interfaces and types make up the `lab` API that cells see. */
+const LAB_API_FILES = [
+  ['kernels', 'lab', 'lab-api.ts'],
+  ['kernels', 'lab', 'datasets.ts'],
+  ['kernels', 'lab', 'queues.ts'],
+];
+
+/** The top-level `export interface` / `export type` blocks of a file, with their doc comments, unexported. */
+function exportedTypeBlocks(text: string): string[] {
   const blocks: string[] = [];
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
@@ -76,6 +73,25 @@ export function labApiTypes(root: string): string {
     else while (end < lines.length && !lines[end].trimEnd().endsWith(';')) end++;
     blocks.push(lines.slice(start, end + 1).join('\n').replace(/^export /m, ''));
     i = end;
+  }
+  return blocks;
+}
+
+/**
+ * The `lab` API's declarations for cells: the exported interfaces and types of kernels/lab/lab-api.ts
+ * and of the groups it spreads in (lab.datasets, lab.labels, lab.queues), copied as they are, and
+ * `lab` declared as a global. A `tfNamespace.` type (datasets' tensors) points at TensorFlow.js.
+ */
+export function labApiTypes(root: string): string {
+  const blocks: string[] = [];
+  for (const parts of LAB_API_FILES) {
+    let text: string;
+    try {
+      text = readFileSync(join(root, ...parts), 'utf8');
+    } catch {
+      continue;
+    }
+    blocks.push(...exportedTypeBlocks(text.replace(/\btfNamespace\./g, "import('@tensorflow/tfjs').")));
   }
   if (!blocks.some((b) => /interface LabApi\b/.test(b))) return '';
   return `${blocks.join('\n\n')}\n\n/** The lab API: display, plots, progress bars, live training curves, checks, data from the workspace. */\ndeclare const lab: LabApi;\n`;

@@ -82,6 +82,11 @@ export class Kernel {
   private backendError: string | undefined;
   private backendLoad: Promise<void> | undefined;
   private backendTimer: NodeJS.Timeout | undefined;
+  /**
+   * Cells interrupted before they reached this process: main sent the execute_request, the user
+   * interrupted, and the interrupt (which travels by the watchdog, not this channel) came first.
+   */
+  private readonly interruptedBeforeStart = new Set<string>();
   private readonly pendingLab = new Map<string, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private readonly streams: StreamCapture;
   private displayCounter = 0;
@@ -271,6 +276,10 @@ export class Kernel {
     setCurrentExecution(exec.ctx);
     this.send('status', { execution_state: 'busy' }, id);
     const label = `cell [${count}]`;
+    if (this.interruptedBeforeStart.delete(id)) {
+      this.finish(exec, new KernelInterrupt(), label);
+      return;
+    }
     try {
       clearTimeout(this.backendTimer);
       exec.t0 = performance.now();
@@ -346,10 +355,16 @@ export class Kernel {
   /**
    * Stops the running cell. `terminated`: the watchdog had to terminate JavaScript that blocked
    * this thread, so the cell's own code will never finish it; engine state it left half-done is
-   * reset.
+   * reset. `cell`: the msg_id of the cell main wants stopped; if it has not arrived yet, it is
+   * stopped when it does.
    */
-  interrupt(terminated: boolean): void {
+  interrupt(terminated: boolean, cell?: string): void {
     const exec = this.current;
+    if (cell !== undefined && exec?.msg.header.msg_id !== cell && !this.queue.some((q) => q.header.msg_id === cell)) {
+      // a few ids at most: each is either still on its way, or finished and never seen again
+      if (this.interruptedBeforeStart.size > 64) this.interruptedBeforeStart.clear();
+      this.interruptedBeforeStart.add(cell);
+    }
     // queued cells are dropped with the interrupted one, as Jupyter aborts them after an error
     for (const queued of this.queue.splice(0)) {
       this.send('execute_reply', { status: 'aborted', execution_count: null }, queued.header.msg_id);

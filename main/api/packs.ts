@@ -90,7 +90,43 @@ export interface PacksApi {
    * the attendee's executed notebooks and a reproducibility record. Returns it for download too.
    */
   exportSubmission(packId: string, attendee: string): Promise<SubmissionFile>;
+  /**
+   * For instructors: reads every `.labsub` in a folder on this machine into a results table (per
+   * attendee and per check, with the checks most often failed), with the same table as CSV.
+   */
+  readHandIns(folder: string): Promise<HandInResults>;
   onDidImport: Subscribe<PackImportResult>;
+}
+
+/** One hand-in in the results table. */
+export interface ResultRow {
+  file: string;
+  attendee: string;
+  packId: string;
+  packVersion: string;
+  createdAt: string;
+  passed: number;
+  total: number;
+  /** Outcome per check id; 'missing' when this submission never ran it. */
+  checks: Record<string, 'passed' | 'failed' | 'missing'>;
+  backend: string | null;
+}
+
+export interface ResultsTable {
+  /** Every check id seen, sorted. */
+  checkIds: string[];
+  rows: ResultRow[];
+  /** Checks by how many submissions failed (or never ran) them, most first. */
+  mostFailed: { checkId: string; failed: number; missing: number; of: number }[];
+  /** Files that could not be read, with why; they are left out of the table. */
+  problems: { file: string; message: string }[];
+}
+
+export interface HandInResults extends ResultsTable {
+  /** The folder read, as an absolute path. */
+  folder: string;
+  /** The table as CSV (formula-like cells neutralised), for a spreadsheet. */
+  csv: string;
 }
 
 export interface SubmissionFile {

@@ -2,7 +2,7 @@
  * The Electron shell: a thin layer over the same workspace services browser mode uses. It owns
  * the window, the hardening and the IPC transport; everything else is in main/.
  */
-import { app, BrowserWindow, nativeTheme, shell } from 'electron';
+import { app, BrowserWindow, dialog, nativeTheme, shell } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { builtinLabsDir, defaultWorkspaceDir, rendererDir } from '../paths';
@@ -36,6 +36,20 @@ function createWindow(): BrowserWindow {
     },
   });
   win.once('ready-to-show', () => win.show());
+  // the notebook view refuses to unload with unsaved work that autosave will not save (autosave
+  // off); Electron then keeps the window silently unless asked, so ask, as a browser does
+  win.webContents.on('will-prevent-unload', (event) => {
+    const choice = dialog.showMessageBoxSync(win, {
+      type: 'question',
+      buttons: ['Leave without saving', 'Stay'],
+      defaultId: 1,
+      cancelId: 1,
+      title: 'Unsaved changes',
+      message: 'A notebook has unsaved changes.',
+      detail: 'Autosave is off. Stay and press Ctrl+S to save them, or leave and lose them.',
+    });
+    if (choice === 0) event.preventDefault();
+  });
   if (devServer) void win.loadURL(devServer);
   else void win.loadURL(pathToFileURL(join(rendererDir(), 'index.html')).href);
   return win;

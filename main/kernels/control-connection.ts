@@ -76,8 +76,12 @@ export class ControlConnection {
     return this.ready;
   }
 
-  /** Asks the watchdog to interrupt the running cell; resolves with what it took. */
-  async interrupt(timeoutMs = 5_000): Promise<InterruptOutcome> {
+  /**
+   * Asks the watchdog to interrupt the running cell; resolves with what it took. `cell` is the
+   * msg_id of the cell main believes is running: if the kernel has not started it yet (it is still
+   * on its way), the kernel stops it as soon as it arrives instead of letting it run.
+   */
+  async interrupt(cell?: string, timeoutMs = 5_000): Promise<InterruptOutcome> {
     await this.connect();
     const socket = this.socket;
     if (!socket) return 'unresponsive';
@@ -91,7 +95,7 @@ export class ControlConnection {
         clearTimeout(timer);
         resolve(o);
       });
-      socket.write(JSON.stringify({ type: 'interrupt', id }) + '\n');
+      socket.write(JSON.stringify({ type: 'interrupt', id, cell }) + '\n');
     });
   }
 

@@ -176,7 +176,7 @@ export class KernelSession {
     // cells not yet sent are dropped, as Jupyter aborts the queue after an interrupted cell
     this.abortQueue();
     if (!this.running || !this.control) return 'idle';
-    const outcome = await this.control.interrupt();
+    const outcome = await this.control.interrupt(this.running.msg.header.msg_id);
     if (outcome === 'unresponsive' && this.running) {
       this.setState({ unresponsive: true });
     }

@@ -54,7 +54,7 @@ export class LibraryService implements Omit<LibraryApi, 'onDidChange'> {
         }
       }
     }
-    packs.sort((a, b) => a.id.localeCompare(b.id));
+    // no re-sort: built-in labs keep their folders' curriculum order (01-, 02-, ...), imported packs follow
     return { packs, problems };
   }
 }

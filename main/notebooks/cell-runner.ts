@@ -25,6 +25,9 @@ export class CellRunner {
   private kernel: Promise<NotebookKernel> | undefined;
   private queue: string[] = [];
   private running: string | undefined;
+  private draining = false;
+  /** While the kernel restarts, cells asked for meanwhile wait for the fresh kernel (Jupyter queues them too). */
+  private restarting: Promise<void> | undefined;
   private info: NotebookKernelStatus = { state: 'none' };
   private statusSub: { dispose(): void } | undefined;
 
@@ -77,9 +80,20 @@ export class CellRunner {
   }
 
   private async drain(): Promise<void> {
-    if (this.running !== undefined) return;
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      await this.drainQueue();
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private async drainQueue(): Promise<void> {
     const kernel = await this.start();
     while (this.queue.length) {
+      while (this.restarting) await this.restarting;
+      if (!this.queue.length) break;
       const id = this.queue.shift()!;
       const model = this.model();
       if (model.indexOf(id) < 0) continue;
@@ -111,8 +125,9 @@ export class CellRunner {
           // recording is best effort: a full or broken database must not stop the notebook
         }
       }
-      // like Jupyter, an error stops the cells queued after it
-      if (failed) this.dropQueue();
+      // like Jupyter, an error stops the cells queued after it; a cell killed by a restart is the
+      // exception: restart() dropped the queue already, what is queued now was asked for after it
+      if (failed && !this.restarting) this.dropQueue();
     }
   }
 
@@ -129,7 +144,17 @@ export class CellRunner {
   async restart(): Promise<void> {
     this.dropQueue();
     const kernel = await this.start();
-    await kernel.restart();
+    const restarted = kernel.restart();
+    const settled = restarted.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.restarting = settled;
+    try {
+      await restarted;
+    } finally {
+      if (this.restarting === settled) this.restarting = undefined;
+    }
   }
 
   async variables(): Promise<NotebookVariable[]> {

@@ -22,26 +22,36 @@ export function isCheckCell(cell: CellLike | null | undefined): boolean {
 }
 
 /**
- * The `lab.check(` calls in a cell's source, comments and strings left out. Cells are TypeScript;
- * acorn's tokenizer reads the tokens of TypeScript's expression syntax well enough, and where it
- * stops (a decorator, say) the calls are counted in the source with comments stripped.
+ * The `lab.check(` calls in a cell's source, comments and strings left out, each with its name
+ * where the source spells it out (a string literal, or a template without `${}`), else null.
+ * Cells are TypeScript; acorn's tokenizer reads the tokens of TypeScript's expression syntax well
+ * enough, and where it stops (a decorator, say) the calls are counted in the source with comments
+ * stripped, without names.
  */
-export function countCheckCalls(source: string): number {
+export function checkCalls(source: string): (string | null)[] {
   try {
-    const names: string[] = [];
-    let count = 0;
+    const tokens: { label: string; value: unknown }[] = [];
     for (const token of tokenizer(source, { ecmaVersion: 'latest', allowAwaitOutsideFunction: true, allowReturnOutsideFunction: true, allowHashBang: true })) {
-      const label = token.type.label;
-      const text = label === 'name' ? String((token as { value?: unknown }).value) : label;
-      names.push(text);
-      if (names.length > 4) names.shift();
-      if (names.length === 4 && names[0] === 'lab' && names[1] === '.' && names[2] === 'check' && names[3] === '(') count++;
+      tokens.push({ label: token.type.label, value: (token as { value?: unknown }).value });
     }
-    return count;
+    const calls: (string | null)[] = [];
+    for (let i = 0; i + 3 < tokens.length; i++) {
+      const [a, dot, b, paren] = tokens.slice(i, i + 4);
+      if (a.label !== 'name' || a.value !== 'lab' || dot.label !== '.' || b.label !== 'name' || b.value !== 'check' || paren.label !== '(') continue;
+      const [t1, t2, t3] = tokens.slice(i + 4, i + 7);
+      if (t1?.label === 'string') calls.push(String(t1.value));
+      else if (t1?.label === '`' && t2?.label === 'template' && t3?.label === '`') calls.push(String(t2.value));
+      else calls.push(null);
+    }
+    return calls;
   } catch {
     const code = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:])\/\/.*$/gm, '$1');
-    return (code.match(/\blab\s*\.\s*check\s*\(/g) ?? []).length;
+    return (code.match(/\blab\s*\.\s*check\s*\(/g) ?? []).map(() => null);
   }
+}
+
+export function countCheckCalls(source: string): number {
+  return checkCalls(source).length;
 }
 
 /** The source of an nbformat cell as one string. */
@@ -49,15 +59,20 @@ export function cellSource(cell: CellLike): string {
   return Array.isArray(cell.source) ? cell.source.join('') : typeof cell.source === 'string' ? cell.source : '';
 }
 
-/** A notebook's checks total: the `lab.check` calls of its check cells. A notebook that cannot be read counts zero rather than hiding the whole lab. */
-export function countChecks(ipynbText: string): number {
+/** A notebook's checks: the `lab.check` calls of its check cells, by name where the source gives it. A notebook that cannot be read has none rather than hiding the whole lab. */
+export function notebookChecks(ipynbText: string): (string | null)[] {
   let nb: unknown;
   try {
     nb = JSON.parse(ipynbText);
   } catch {
-    return 0;
+    return [];
   }
   const cells = (nb as { cells?: unknown }).cells;
-  if (!Array.isArray(cells)) return 0;
-  return (cells as CellLike[]).filter(isCheckCell).reduce((n, c) => n + countCheckCalls(cellSource(c)), 0);
+  if (!Array.isArray(cells)) return [];
+  return (cells as CellLike[]).filter(isCheckCell).flatMap((c) => checkCalls(cellSource(c)));
+}
+
+/** A notebook's checks total. */
+export function countChecks(ipynbText: string): number {
+  return notebookChecks(ipynbText).length;
 }

@@ -5,18 +5,19 @@
  */
 import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { PackSummary } from '../api/library';
-import type { LabProgress, PackDatasetResult, PackImportResult, PackTrustInfo, PacksApi, SubmissionFile, TrustedKey } from '../api/packs';
+import type { HandInResults, LabProgress, PackDatasetResult, PackImportResult, PackTrustInfo, PacksApi, SubmissionFile, TrustedKey } from '../api/packs';
 import { PackError } from './errors';
 import { copyPackFiles, installPack, reconcileNotebookCopies } from './install';
 import { DEFAULT_LIMITS, formatBytes, type PackLimits } from './limits';
 import { MANIFEST_FILE, SIGNATURE_FILE, parseManifest, type PackManifest } from './manifest';
 import { readPackFolder } from './folder-source';
 import { openPackSource, packSourceFromBytes, type PackSource } from './pack-source';
+import { readResultsFolder, resultsToCsv } from './results';
 import { satisfies } from './semver';
 import { verifyManifestSignature, type Signer } from './signature';
-import { countChecks } from './check-cells';
+import { notebookChecks } from './check-cells';
 import { SUBMISSION_EXTENSION, writeSubmission, type ReproducibilityRecord } from './submission';
 import { baseEnvironment } from './environment';
 import { writeFileAtomic } from '../util/atomic-write';
@@ -83,7 +84,7 @@ export class PacksService implements Omit<PacksApi, 'onDidImport'> {
   private readonly uploads = new Map<string, Upload>();
   /** Built-in labs verified so far, by folder and the manifest's mtime: they are hashed once, not on every list. */
   private readonly builtinCache = new Map<string, { mtimeMs: number; loaded: LoadedPack }>();
-  private readonly checkCellCache = new Map<string, { mtimeMs: number; count: number }>();
+  private readonly checkCellCache = new Map<string, { mtimeMs: number; names: (string | null)[] }>();
 
   constructor(private readonly options: PacksServiceOptions) {
     this.limits = options.limits ?? DEFAULT_LIMITS;
@@ -166,10 +167,9 @@ export class PacksService implements Omit<PacksApi, 'onDidImport'> {
     const out: LabProgress[] = [];
     for (const pack of await this.allPacks()) {
       const id = pack.manifest.id;
-      const recorded = (await this.options.progress?.checks(id)) ?? [];
+      const checks = tally((await this.options.progress?.checks(id)) ?? [], await this.checkNames(pack));
       const activity = (await this.options.progress?.activity?.(id)) ?? { lastOpened: null, timeSpentMs: 0 };
-      const cells = await this.checkCells(pack);
-      out.push({ packId: id, checksPassed: recorded.filter((c) => c.status === 'passed').length, checksTotal: Math.max(cells, recorded.length), ...activity });
+      out.push({ packId: id, checksPassed: checks.passed, checksTotal: checks.total, ...activity });
     }
     return out;
   }
@@ -178,15 +178,13 @@ export class PacksService implements Omit<PacksApi, 'onDidImport'> {
     const name = attendee.trim();
     if (!name) throw new PackError('E_PACK_MANIFEST', 'A hand-in needs your name, so your instructor can tell whose work it is');
     const pack = await this.find(packId);
-    const recorded = (await this.options.progress?.checks(packId)) ?? [];
-    const total = Math.max(await this.checkCells(pack), recorded.length);
+    const { results: recorded, total, passed } = tally((await this.options.progress?.checks(packId)) ?? [], await this.checkNames(pack));
     const notebooks = new Map<string, Uint8Array>();
     for (const nb of pack.manifest.notebooks) {
       // the attendee's executed copy where there is one, else the notebook as the pack ships it
       const copy = this.options.notebooksDir ? join(this.options.notebooksDir, pack.manifest.id, ...nb.split('/')) : null;
       notebooks.set(nb, (copy ? await readFile(copy).catch(() => null) : null) ?? (await readFile(join(pack.dir, ...nb.split('/')))));
     }
-    const passed = recorded.filter((c) => c.status === 'passed').length;
     const bytes = writeSubmission(
       {
         pack: { id: pack.manifest.id, version: pack.manifest.version, title: pack.manifest.title, manifestSha256: pack.manifestSha256 },
@@ -209,8 +207,9 @@ export class PacksService implements Omit<PacksApi, 'onDidImport'> {
     return { fileName, path, base64: bytes.toString('base64'), checksPassed: passed, checksTotal: total };
   }
 
-  private async checkCells(pack: LoadedPack): Promise<number> {
-    let total = 0;
+  /** The lab's checks as its shipped notebooks write them (check-cells.ts), by name where the source gives it. */
+  private async checkNames(pack: LoadedPack): Promise<(string | null)[]> {
+    const all: (string | null)[] = [];
     for (const nb of pack.manifest.notebooks) {
       const path = join(pack.dir, ...nb.split('/'));
       const mtimeMs = await stat(path).then(
@@ -219,14 +218,25 @@ export class PacksService implements Omit<PacksApi, 'onDidImport'> {
       );
       const cached = this.checkCellCache.get(path);
       if (cached && cached.mtimeMs === mtimeMs) {
-        total += cached.count;
+        all.push(...cached.names);
         continue;
       }
-      const count = mtimeMs < 0 ? 0 : countChecks(await readFile(path, 'utf8'));
-      this.checkCellCache.set(path, { mtimeMs, count });
-      total += count;
+      const names = mtimeMs < 0 ? [] : notebookChecks(await readFile(path, 'utf8'));
+      this.checkCellCache.set(path, { mtimeMs, names });
+      all.push(...names);
     }
-    return total;
+    return all;
+  }
+
+  async readHandIns(folder: string): Promise<HandInResults> {
+    const dir = resolve(folder.trim());
+    const isDir = await stat(dir).then(
+      (s) => s.isDirectory(),
+      () => false,
+    );
+    if (!isDir) throw new PackError('E_PACK_MANIFEST', `Cannot read hand-ins from ${JSON.stringify(dir)}: there is no folder there. Give the folder that holds the attendees' .labsub files.`);
+    const table = await readResultsFolder(dir, this.limits);
+    return { ...table, folder: dir, csv: resultsToCsv(table) };
   }
 
   /**
@@ -382,6 +392,20 @@ export class PacksService implements Omit<PacksApi, 'onDidImport'> {
     }
     throw new PackError('E_PACK_MANIFEST', `No pack with id ${JSON.stringify(packId)} is installed`);
   }
+}
+
+type Recorded = { checkId: string; status: 'passed' | 'failed' };
+
+/**
+ * A lab's checks passed of total. When the notebooks name every check in their source, only
+ * results of those checks count (a check renamed or dropped by a newer version of the pack no
+ * longer does); otherwise every recorded result counts, and the total is never below them.
+ */
+function tally(recorded: Recorded[], names: (string | null)[]): { results: Recorded[]; passed: number; total: number } {
+  const known = names.every((n) => n !== null) ? new Set(names) : null;
+  const results = known ? recorded.filter((c) => known.has(c.checkId)) : recorded;
+  const passed = results.filter((c) => c.status === 'passed').length;
+  return { results, passed, total: known ? names.length : Math.max(names.length, results.length) };
 }
 
 function manifestIdOf(text: string): unknown {

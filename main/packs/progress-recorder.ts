@@ -44,8 +44,16 @@ export interface CellRunForProgress {
   checks: CheckResult[];
 }
 
+/**
+ * Edits arrive many times a minute while the attendee types, and each write to the store is a
+ * synced transaction: an edit this soon after the lab's last recorded action is not written. No
+ * time is lost by it, as the next recorded action counts the whole gap since the last one.
+ */
+export const EDIT_COALESCE_MS = 30_000;
+
 export class ProgressRecorder {
   private readonly now: () => number;
+  private readonly lastWrite = new Map<string, number>();
 
   constructor(private readonly options: ProgressRecorderOptions) {
     this.now = options.now ?? Date.now;
@@ -61,10 +69,13 @@ export class ProgressRecorder {
   notebookActivity(notebook: string, action: 'open' | 'edit' | 'run' | 'close'): void {
     const packId = this.packOf(notebook);
     if (!packId) return;
+    const now = this.now();
+    if (action === 'edit' && now - (this.lastWrite.get(packId) ?? -Infinity) < EDIT_COALESCE_MS) return;
+    this.lastWrite.set(packId, now);
     this.guard(`${action} of ${notebook}`, () => {
       const activity = this.options.store().activity;
-      if (action === 'open') activity.opened(packId, this.now());
-      else activity.touched(packId, this.now());
+      if (action === 'open') activity.opened(packId, now);
+      else activity.touched(packId, now);
     });
   }
 
@@ -78,7 +89,9 @@ export class ProgressRecorder {
     let recorded = false;
     this.guard(`the run of a cell of ${run.notebook}`, () => {
       const store = this.options.store();
-      store.activity.touched(packId, this.now(), run.stats.wallMs);
+      const now = this.now();
+      this.lastWrite.set(packId, now);
+      store.activity.touched(packId, now, run.stats.wallMs);
       // a lab's checks are the lab.check calls of its `check` cells; one the attendee adds elsewhere is theirs, not the lab's
       if (run.tags.includes(CHECK_TAG)) {
         for (const c of run.checks) {

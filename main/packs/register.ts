@@ -48,6 +48,7 @@ export function registerPacks(dispatcher: Dispatcher, packs: PacksService): void
       removeTrustedKey: { args: [t.string({ minLength: 1, maxLength: 64 })], run: (id) => packs.removeTrustedKey(id) },
       progress: { args: [], run: () => packs.progress() },
       exportSubmission: { args: [packId(), t.string({ minLength: 1, maxLength: 200 })], run: (id, attendee) => packs.exportSubmission(id, attendee) },
+      readHandIns: { args: [t.string({ minLength: 1, maxLength: 4096 })], run: (folder) => packs.readHandIns(folder) },
     },
     ['onDidImport'],
   );

@@ -5,30 +5,10 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEFAULT_LIMITS, type PackLimits } from './limits';
+import type { ResultRow, ResultsTable } from '../api/packs';
 import { SUBMISSION_EXTENSION, readSubmission, type Submission } from './submission';
 
-export interface ResultRow {
-  file: string;
-  attendee: string;
-  packId: string;
-  packVersion: string;
-  createdAt: string;
-  passed: number;
-  total: number;
-  /** Outcome per check id; 'missing' when this submission never ran it. */
-  checks: Record<string, 'passed' | 'failed' | 'missing'>;
-  backend: string | null;
-}
-
-export interface ResultsTable {
-  /** Every check id seen, sorted. */
-  checkIds: string[];
-  rows: ResultRow[];
-  /** Checks by how many submissions failed (or never ran) them, most first. */
-  mostFailed: { checkId: string; failed: number; missing: number; of: number }[];
-  /** Files that could not be read, with why; they are left out of the table. */
-  problems: { file: string; message: string }[];
-}
+export type { ResultRow, ResultsTable };
 
 export async function readResultsFolder(dir: string, limits: PackLimits = DEFAULT_LIMITS): Promise<ResultsTable> {
   const names = (await readdir(dir)).filter((n) => n.toLowerCase().endsWith(SUBMISSION_EXTENSION)).sort();

@@ -37,8 +37,10 @@ interface CentralEntry {
 }
 
 export function readZipSource(bytes: Buffer, origin: string, limits: PackLimits): PackSource {
+  // hand-ins (.labsub) are read by this reader too, and their errors should say so
+  const kind = /\.labsub$/i.test(origin) ? '.labsub' : '.labpack';
   const corrupt = (why: string): never => {
-    throw new PackError('E_PACK_CORRUPT', `${origin} is not a readable .labpack (zip) file: ${why}`);
+    throw new PackError('E_PACK_CORRUPT', `${origin} is not a readable ${kind} (zip) file: ${why}`);
   };
   const unsafe = (path: string, why: string): never => {
     throw new PackError('E_PACK_UNSAFE', `${origin}: entry ${JSON.stringify(path)} ${why}; the pack was not imported`);

@@ -58,6 +58,12 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       'Cross-Origin-Opener-Policy': 'same-origin',
       'X-Frame-Options': 'DENY',
     };
+    if (url.pathname === '/output-frame.html') {
+      // the sandboxed frame a trusted notebook's HTML with scripts runs in
+      // (renderer/src/outputs/html-frame.ts): the app's own page may frame it, nothing else may
+      delete headers['X-Frame-Options'];
+      headers['Content-Security-Policy'] = "frame-ancestors 'self'";
+    }
     if (requestToken(req).fromQuery) {
       // Later asset requests and the WebSocket carry the token as a strict same-site cookie.
       headers['Set-Cookie'] = `${TOKEN_COOKIE}=${encodeURIComponent(token)}; Path=/; HttpOnly; SameSite=Strict`;

@@ -74,6 +74,41 @@ describe('running cells on the kernel', () => {
     await page.close();
   }, 240_000);
 
+  it('runs the cells above or below the selected one, restarts and runs them all, and re-runs a cell when its form changes', async () => {
+    writeNotebook(h.workspaceDir, 'ranges.ipynb', [
+      code('r1', 'let n = 1;\nn'),
+      code('r2', 'n += 1;\nn'),
+      code('r3', 'n += 10;\nn'),
+      code('r4', 'const k = 2; // @param {type: "slider", min: 1, max: 5, step: 1}\nn * k'),
+    ]);
+    const page = await chrome.browser.newPage();
+    await openNotebook(page, h.server.urlWithToken, 'ranges.ipynb');
+    const state = () => page.evaluate(() => [...document.querySelectorAll('.cells > .cell')].map((c) => `${c.querySelector('.prompt')?.textContent} ${(c.querySelector('.outputs') as HTMLElement).innerText.trim()}`));
+    const until = (expected: string[]) => expect.poll(state, { timeout: 120_000, interval: 200 }).toEqual(expected);
+    await page.locator('[data-cell-id="r3"] .prompt').click();
+    await page.locator('.toolbar [data-command="runAbove"]').click();
+    await until(['[1] 1', '[2] 2', '[ ] ', '[ ] ']);
+    await page.locator('[data-cell-id="r2"] .prompt').click();
+    await page.locator('.toolbar [data-command="runBelow"]').click();
+    await until(['[1] 1', '[3] 3', '[4] 13', '[5] 26']);
+    await page.locator('.toolbar [data-command="restartRunAll"]').click();
+    await until(['[1] 1', '[2] 2', '[3] 12', '[4] 24']);
+    // the // @param slider: one step up rewrites the literal and runs the cell again
+    const slider = page.locator('[data-cell-id="r4"] .param-form input[type="range"]');
+    expect(await slider.inputValue()).toBe('2');
+    await slider.focus();
+    await page.keyboard.press('ArrowRight');
+    await until(['[1] 1', '[2] 2', '[3] 12', '[5] 36']);
+    expect((await page.locator('[data-cell-id="r4"] .input').innerText()).replace(/\u00a0/g, ' ')).toContain('const k = 3; // @param {type: "slider", min: 1, max: 5, step: 1}');
+    // 0,0 restarts the kernel from the keyboard: the next run counts from 1 again, without `n`
+    await page.locator('[data-cell-id="r2"] .prompt').click();
+    await page.keyboard.press('0');
+    await page.keyboard.press('0');
+    await page.keyboard.press('Control+Enter');
+    await expect.poll(async () => (await state())[1], { timeout: 120_000, interval: 200 }).toMatch(/^\[1\] [\s\S]*n is not defined/);
+    await page.close();
+  }, 180_000);
+
   it('keeps a running cell going while the page reloads, and the view catches up', async () => {
     writeNotebook(h.workspaceDir, 'live.ipynb', [code('slow', 'for (let i = 0; i < 6; i++) {\n  console.log(`tick ${i}`);\n  await new Promise((r) => setTimeout(r, 500));\n}')]);
     const page = await chrome.browser.newPage();

@@ -34,6 +34,20 @@ const figure = {
   layout: { title: { text: 'Loss per epoch' }, xaxis: { title: { text: 'epoch' } } },
 };
 
+/** An output whose script writes what it could and could not reach into the output itself. */
+const WIDGET = `<div id="w" style="padding:8px;border:1px solid #888">waiting</div>
+<script>
+  const out = document.getElementById('w');
+  const tried = [];
+  try { tried.push('parent:' + parent.document.title); } catch { tried.push('parent:blocked'); }
+  try { tried.push('cookie:' + document.cookie); } catch { tried.push('cookie:blocked'); }
+  try { window.top.pwned = 1; tried.push('top:reached'); } catch { tried.push('top:blocked'); }
+  out.textContent = 'ran ' + (6 * 7) + ' | ' + tried.join(' ');
+  fetch('/').then(() => (out.dataset.fetch = 'reached'), () => (out.dataset.fetch = 'refused'));
+</script>`;
+
+const htmlCells = [code('html', 'lab.html(widget)', [{ output_type: 'display_data', data: { 'text/html': WIDGET, 'text/plain': 'widget' }, metadata: {} }], 1), code('plain', 'table()', [{ output_type: 'display_data', data: { 'text/html': '<table class="t"><tr><td>1</td></tr></table>' }, metadata: {} }], 2)];
+
 describe('the notebook in Chromium', () => {
   it("opens a pack's notebook from the library as the attendee's copy", async () => {
     const { page, errors } = await newPage();
@@ -97,6 +111,44 @@ describe('the notebook in Chromium', () => {
     await page.close();
   });
 
+  it('copies, pastes, merges and splits cells from the keyboard', async () => {
+    writeNotebook(h.workspaceDir, 'edit.ipynb', [code('one', 'const a = 1;'), code('two', 'const b = 2;')]);
+    const { page, errors } = await newPage();
+    await openNotebook(page, h.server.urlWithToken, 'edit.ipynb');
+    const text = async (id: string) => (await page.locator(`[data-cell-id="${id}"] .input`).innerText()).replace(/\u00a0/g, ' ').trimEnd();
+    await page.locator('.cells').focus();
+    await page.keyboard.press('c'); // copy "one"
+    await page.keyboard.press('j');
+    await page.keyboard.press('v'); // paste it below "two", as a new cell
+    let ids = await cellIds(page);
+    expect(ids.slice(0, 2)).toEqual(['one', 'two']);
+    expect(ids).toHaveLength(3);
+    expect(await text(ids[2])).toBe('const a = 1;');
+    await page.keyboard.press('k'); // select "two"
+    await page.keyboard.press('Shift+M'); // merge the pasted cell into it
+    expect(await cellIds(page)).toEqual(['one', 'two']);
+    await expect.poll(() => text('two')).toBe('const b = 2;\nconst a = 1;');
+    await page.keyboard.press('Enter'); // edit "two", then split it before its second line
+    await page.keyboard.press('Control+Home');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Control+Shift+Minus');
+    ids = await cellIds(page);
+    expect(ids.slice(0, 2)).toEqual(['one', 'two']);
+    expect(ids).toHaveLength(3);
+    await expect.poll(() => text('two')).toBe('const b = 2;');
+    expect(await text(ids[2])).toBe('const a = 1;');
+    await page.keyboard.press('Control+s');
+    await page.waitForFunction(() => document.querySelector('.notebook-title')?.getAttribute('data-dirty') === 'false');
+    const saved = JSON.parse(readFileSync(join(h.workspaceDir, 'edit.ipynb'), 'utf8'));
+    expect(saved.cells.map((c: { id: string; source: string | string[] }) => [c.id, [c.source].flat().join('')])).toEqual([
+      ['one', 'const a = 1;'],
+      ['two', 'const b = 2;'],
+      [ids[2], 'const a = 1;'],
+    ]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('renders saved outputs by MIME type, an interactive Plotly figure among them, and the same after a reload', async () => {
     writeNotebook(h.workspaceDir, 'outputs.ipynb', [
       markdown('intro', '# Outputs\n\nEnergy is $E = P \\cdot t$.\n\n$$\\sum_{i=1}^n x_i$$'),
@@ -105,6 +157,7 @@ describe('the notebook in Chromium', () => {
         { output_type: 'stream', name: 'stdout', text: ['plain \u001b[31mred\u001b[0m and \u001b[1;32mbold green\u001b[0m\n'] },
         { output_type: 'error', ename: 'RangeError', evalue: 'shape mismatch', traceback: ['RangeError: shape mismatch', '    at cell 3:1'] },
       ], 2),
+      code('long', 'for (let i = 0; i < 3000; i++) console.log(`line ${i}`)', [{ output_type: 'stream', name: 'stdout', text: Array.from({ length: 3000 }, (_, i) => `line ${i}\n`).join('') }], 4),
       code('rich', 'show()', [
         { output_type: 'execute_result', execution_count: 3, data: { 'application/json': [{ name: 'a', acc: 0.91 }, { name: 'b', acc: 0.875 }], 'text/plain': '[...]' }, metadata: {} },
         { output_type: 'display_data', data: { 'application/vnd.mlsys-lab.tensor+json': { dtype: 'float32', shape: [2, 2], values: [[1, 2], [3, 4]], bytes: 16 }, 'text/plain': 'Tensor' }, metadata: {} },
@@ -135,6 +188,13 @@ describe('the notebook in Chromium', () => {
     await check();
     mkdirSync('test-results', { recursive: true });
     await page.screenshot({ path: 'test-results/notebook-plot.png', fullPage: true });
+    // a long stream shows its last lines, then all of them when asked; the outputs area scrolls
+    const long = page.locator('[data-cell-id="long"]');
+    expect(await long.locator('.stream-hidden').textContent()).toBe('… 1,000 earlier lines not shown. Show all');
+    expect(await long.locator('.output-stream pre').evaluate((e) => [e.textContent!.split('\n')[0], e.textContent!.split('\n').length - 1])).toEqual(['line 1000', 2000]);
+    await long.locator('.stream-hidden button').click();
+    expect(await long.locator('.output-stream pre').evaluate((e) => e.textContent!.split('\n').length - 1)).toBe(3000);
+    expect(await long.locator('.outputs').evaluate((e) => e.scrollHeight > e.clientHeight && getComputedStyle(e).overflowY === 'auto')).toBe(true);
     // edit, save with Ctrl+S, reload: the same outputs, and the edit
     await page.locator('[data-cell-id="text"] .monaco-editor').click();
     await page.keyboard.press('End');
@@ -204,4 +264,46 @@ describe('the notebook in Chromium', () => {
     await page.locator('[data-cell-id="use"] .squiggly-error').first().waitFor({ timeout: 30_000 });
     await page.close();
   }, 120_000);
+
+  it('runs the scripts of HTML outputs in a trusted notebook, in a sandboxed frame apart from the app, and only sanitizes them in an untrusted one', async () => {
+    // the attendee's copy of a built-in (trusted) pack's notebook, and a notebook of their own
+    writeNotebook(h.workspaceDir, 'notebooks/software-2/widget.ipynb', htmlCells);
+    writeNotebook(h.workspaceDir, 'widget.ipynb', htmlCells);
+    const { page, errors } = await newPage();
+
+    await openNotebook(page, h.server.urlWithToken, 'notebooks/software-2/widget.ipynb');
+    const frameEl = page.locator('[data-cell-id="html"] iframe.html-frame');
+    await frameEl.waitFor();
+    expect(await frameEl.getAttribute('sandbox')).toBe('allow-scripts');
+    const frame = page.frameLocator('[data-cell-id="html"] iframe.html-frame');
+    await expect.poll(() => frame.locator('#w').textContent(), { timeout: 15_000 }).toMatch(/^ran 42/);
+    expect(await frame.locator('#w').textContent()).toBe('ran 42 | parent:blocked cookie:blocked top:blocked');
+    await expect.poll(() => frame.locator('#w').getAttribute('data-fetch')).toBe('refused');
+    // the frame grew to its content; the app's window was not touched
+    await expect.poll(async () => (await frameEl.boundingBox())?.height ?? 0).toBeGreaterThan(30);
+    expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+    // HTML with nothing to strip stays in the page, frame or not
+    expect(await page.locator('[data-cell-id="plain"] .html-output table.t td').textContent()).toBe('1');
+    mkdirSync('test-results', { recursive: true });
+    await page.screenshot({ path: 'test-results/notebook-html-trusted.png' });
+
+    await openNotebook(page, h.server.urlWithToken, 'widget.ipynb');
+    await page.locator('[data-cell-id="html"] .html-output #w').waitFor();
+    expect(await page.locator('[data-cell-id="html"] iframe').count()).toBe(0);
+    expect(await page.locator('[data-cell-id="html"] .html-output script').count()).toBe(0);
+    expect(await page.locator('[data-cell-id="html"] .html-output #w').textContent()).toBe('waiting');
+    expect(await page.locator('[data-cell-id="html"] .html-stripped').textContent()).toMatch(/not trusted/);
+    expect(await page.locator('[data-cell-id="plain"] .html-stripped').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+    await page.screenshot({ path: 'test-results/notebook-html-untrusted.png' });
+    // the frame's refused fetch is reported by the browser as a policy violation; nothing else went wrong
+    expect(errors.filter((e) => !/Content Security Policy/.test(e))).toEqual([]);
+    // the frame's page is served with a policy of its own: the app's page may frame it, no other
+    const frameUrl = new URL('/output-frame.html', h.server.urlWithToken);
+    frameUrl.search = new URL(h.server.urlWithToken).search;
+    const res = await fetch(frameUrl);
+    expect(res.headers.get('content-security-policy')).toBe("frame-ancestors 'self'");
+    expect(res.headers.get('x-frame-options')).toBeNull();
+    await page.close();
+  }, 90_000);
 });

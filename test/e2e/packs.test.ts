@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildLabpack, signPackFolder } from '../../main/packs/author';
@@ -6,6 +6,8 @@ import { generateSigningKey } from '../../main/packs/signature';
 import { readPackFolder } from '../../main/packs/folder-source';
 import { DEFAULT_LIMITS } from '../../main/packs/limits';
 import { readSubmission } from '../../main/packs/submission';
+import { notebookChecks } from '../../main/packs/check-cells';
+import { builtinLabsDir } from '../../main/paths';
 import { startBrowserMode, type BrowserModeHarness } from '../helpers/browser-mode';
 import { launchChromium, type LaunchedBrowser } from '../helpers/chromium';
 import { notebook, packZip, tempDir, writePackFolder } from '../main/packs/fixtures';
@@ -130,6 +132,40 @@ describe('lab packs in the library, in Chromium', () => {
     await card.waitFor();
     expect(await card.locator('.lab-progress').textContent()).toBe('1 of 3 checks passed · opened just now · 20 min spent');
     await card.screenshot({ path: 'test-results/packs-progress.png' });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('reads a folder of hand-ins into a results table for the instructor, and exports it as CSV', async () => {
+    const ws = h.workspace;
+    const names = notebookChecks(readFileSync(join(builtinLabsDir(), '01-software-2', 'software-2.ipynb'), 'utf8')) as string[];
+    const inbox = join(files, 'hand-ins');
+    mkdirSync(inbox, { recursive: true });
+    for (const [attendee, failing] of [['Ada', names[0]], ['Grace', names[1]]] as const) {
+      for (const name of names.slice(0, 3)) ws.store.runs.recordCheck({ labId: 'software-2', checkId: name, status: name === failing ? 'failed' : 'passed' });
+      const file = (await ws.dispatcher.call('packs.exportSubmission', ['software-2', attendee])) as { path: string; fileName: string };
+      renameSync(file.path, join(inbox, file.fileName));
+    }
+    writeFileSync(join(inbox, 'broken.labsub'), 'not a zip');
+    const { page, errors } = await openLibrary();
+    await page.getByText('Hand-ins (for instructors)').click();
+    await page.getByLabel('Folder').fill(inbox);
+    await page.getByRole('button', { name: 'Read hand-ins' }).click();
+    const rows = page.locator('.results-table tbody tr');
+    await rows.first().waitFor();
+    expect(await rows.locator('th').allTextContents()).toEqual(['Ada', 'Grace']);
+    expect(await rows.locator('td.passed').allTextContents()).toEqual([`2/${names.length}`, `2/${names.length}`]);
+    expect(await page.locator('.hand-ins-status').textContent()).toMatch(/^2 hand-ins from .*, 1 skipped\.$/);
+    expect(await page.locator('.hand-ins .problem').textContent()).toMatch(/^Skipped broken\.labsub: broken\.labsub is not a readable \.labsub \(zip\) file/);
+    await page.locator('.hand-ins').screenshot({ path: 'test-results/packs-hand-ins.png' });
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+    expect(download.suggestedFilename()).toBe('results.csv');
+    const csv = readFileSync((await download.path())!, 'utf8').split('\r\n');
+    expect(csv[0]).toMatch(/^attendee,pack,version,submitted,passed,total,backend,file,/);
+    expect(csv.slice(1, 3).map((l) => l.split(',')[0])).toEqual(['Ada', 'Grace']);
+    await page.getByLabel('Folder').fill(join(files, 'no-such-folder'));
+    await page.getByRole('button', { name: 'Read hand-ins' }).click();
+    await page.locator('.hand-ins-results [role="alert"]').filter({ hasText: 'there is no folder there' }).waitFor();
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -7,6 +7,7 @@ import { progressText } from './progress-text';
 import { confirmTrust } from './trust-dialog';
 import { handIn } from './hand-in-dialog';
 import { trustedKeysPanel } from './trusted-keys';
+import { handInsPanel } from './hand-ins-panel';
 
 /**
  * The lab library: every pack the workspace knows, from its real manifest, with each lab's
@@ -29,6 +30,7 @@ export class LibraryView implements View {
     const importBtn = h('button', { type: 'button', class: 'import-pack' }, 'Import lab pack…');
     const dropHint = h('div', { class: 'drop-hint', 'aria-hidden': 'true' }, 'Drop a .labpack to import it');
     const keys = trustedKeysPanel(this.api);
+    const handIns = handInsPanel(this.api);
     host.append(
       h(
         'header',
@@ -37,6 +39,7 @@ export class LibraryView implements View {
         h('div', { class: 'library-actions' }, importBtn, picker),
       ),
       keys.element,
+      handIns.element,
       status,
       problems,
       list,

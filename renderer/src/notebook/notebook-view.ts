@@ -133,7 +133,12 @@ export class NotebookView implements View, CellHost {
     this.setMode('edit');
   }
 
-  select(target: CellView | number, scroll = true): void {
+  /**
+   * Selects a cell; keyboard moves (by index) bring it into view. A cell clicked is not scrolled:
+   * it is in view already, and moving it between the press and the release of the button would
+   * take the click away from what was under the pointer (a button in a tall output).
+   */
+  select(target: CellView | number, scroll = typeof target === 'number'): void {
     const cells = this.session.doc.cells;
     const i = typeof target === 'number' ? target : this.index(target);
     if (cells.length === 0) return;

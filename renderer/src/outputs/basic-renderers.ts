@@ -1,6 +1,7 @@
 /** Renderers for text, markdown, HTML and images. */
 import DOMPurify from 'dompurify';
 import { renderAnsi } from './ansi';
+import { mountHtmlFrame } from './html-frame';
 import { renderMarkdown } from './markdown';
 import { text, type OutputRenderer } from './registry';
 
@@ -27,22 +28,38 @@ export const markdownText: OutputRenderer = {
 };
 
 /**
- * HTML is sanitized in every notebook. Scripts never run: the app's Content-Security-Policy
- * forbids inline script everywhere, so a trusted notebook gets the richer subset (forms, styles)
- * but not script; interactive figures use the Plotly renderer instead.
+ * HTML is drawn in the page sanitized. What the sanitizer would strip (scripts, event handlers,
+ * embedded frames) is dropped in an untrusted notebook, with a note saying so; in a trusted one
+ * the output is shown as it is, scripts included, in a sandboxed frame apart from the app (see
+ * html-frame.ts). HTML with nothing to strip stays in the page either way: cheap, and it takes
+ * the notebook's fonts and colours.
  */
 export const html: OutputRenderer = {
   mimeTypes: ['text/html'],
   rank: 60,
   safe: true,
   render(host, data, ctx) {
+    const source = text(data);
     const div = document.createElement('div');
     div.className = 'html-output';
-    div.innerHTML = DOMPurify.sanitize(text(data), ctx.trusted ? { ADD_TAGS: ['style'], FORBID_TAGS: ['script'] } : { FORBID_TAGS: ['style', 'form', 'input', 'button', 'textarea', 'select'] });
+    div.innerHTML = DOMPurify.sanitize(source, ctx.trusted ? { ADD_TAGS: ['style'] } : { FORBID_TAGS: ['style', 'form', 'input', 'button', 'textarea', 'select'] });
+    if (DOMPurify.removed.length > 0 && ctx.trusted) return mountHtmlFrame(host, source);
     host.append(div);
+    if (DOMPurify.removed.some(isActive))
+      host.append(
+        Object.assign(document.createElement('p'), {
+          className: 'html-stripped muted',
+          textContent: 'Scripts and other active parts of this HTML were left out: this notebook is not trusted. Notebooks of trusted lab packs run them, apart from the app.',
+        }),
+      );
   },
 };
 
+/** Whether a part the sanitizer removed would have run code: a script, a frame or object, an on... handler, a javascript: link. */
+function isActive(removed: { element?: Node; attribute?: Attr | null }): boolean {
+  if (removed.attribute) return /^on/i.test(removed.attribute.name) || /^\s*javascript:/i.test(removed.attribute.value);
+  return /^(script|iframe|frame|object|embed)$/i.test(removed.element?.nodeName ?? '');
+}
 /** Raster and vector images; SVG goes in an <img>, where it cannot run script. */
 export const image: OutputRenderer = {
   mimeTypes: ['image/png', 'image/jpeg', 'image/gif', 'image/svg+xml'],

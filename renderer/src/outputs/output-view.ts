@@ -5,6 +5,7 @@
  */
 import type { NotebookOutput } from '../../../main/api';
 import { renderAnsi } from './ansi';
+import { streamTail } from './stream-tail';
 import { html, image, markdownText, plainText } from './basic-renderers';
 import { check } from './check-renderer';
 import { plotlyFigure } from './plotly-renderer';
@@ -23,6 +24,8 @@ export class OutputView {
   private renderer: OutputRenderer | undefined;
   private mime: string | undefined;
   private disposed = false;
+  /** A long stream output is drawn whole once asked ("Show all"); until then its last lines. */
+  private wholeStream = false;
 
   constructor(
     private output: NotebookOutput,
@@ -42,7 +45,19 @@ export class OutputView {
       case 'stream': {
         const pre = document.createElement('pre');
         pre.className = o.name;
-        renderAnsi(pre, text(o.text));
+        const all = text(o.text);
+        const { shown, hiddenLines } = this.wholeStream ? { shown: all, hiddenLines: 0 } : streamTail(all);
+        if (hiddenLines > 0) {
+          const more = Object.assign(document.createElement('button'), { className: 'link', textContent: 'Show all' });
+          more.addEventListener('click', () => {
+            this.wholeStream = true;
+            this.draw();
+          });
+          const note = Object.assign(document.createElement('div'), { className: 'stream-hidden muted' });
+          note.append(`… ${hiddenLines.toLocaleString('en')} earlier line${hiddenLines === 1 ? '' : 's'} not shown. `, more);
+          this.element.append(note);
+        }
+        renderAnsi(pre, shown);
         this.element.append(pre);
         return;
       }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nodeKernelLauncher, type KernelLauncher } from '../../../main/kernels/kernel-launcher';
 import { resultText, startTestKernel, type TestKernel } from '../../helpers/kernel';
 
 /** Resolves when the cell `msgId` has printed `text` (so we know its loop is running). */
@@ -108,6 +109,39 @@ describe('interrupting a kernel', () => {
     await k.session.interrupt();
     expect((await cell.done).reply.ename).toBe('KeyboardInterrupt');
     expect((await queued.done).reply.status).toBe('aborted');
+  });
+});
+
+describe('an interrupt that overtakes its cell', () => {
+  // On a loaded machine the interrupt (which travels by the watchdog's socket) can reach the kernel
+  // before the cell's execute_request (which travels by IPC). This launcher holds every
+  // execute_request back for a moment, as such a machine would.
+  const slowIpc: KernelLauncher = {
+    launch(options) {
+      const proc = nodeKernelLauncher.launch(options);
+      return {
+        ...proc,
+        pid: proc.pid,
+        send(message) {
+          const type = (message as { header?: { msg_type?: string } }).header?.msg_type;
+          if (type === 'execute_request') setTimeout(() => proc.send(message), 400);
+          else proc.send(message);
+        },
+      };
+    },
+  };
+  let k: TestKernel;
+  beforeAll(async () => {
+    k = await startTestKernel({ launcher: slowIpc });
+  }, 60_000);
+  afterAll(() => k?.dispose());
+
+  it('stops the cell when it arrives instead of letting it run', async () => {
+    await k.run('const before = 41');
+    const cell = k.start('while (true) {}');
+    expect(await k.session.interrupt()).not.toBe('idle');
+    expect((await cell.done).reply.ename).toBe('KeyboardInterrupt');
+    expect(resultText(await k.run('before + 1'))).toBe('42');
   });
 });
 

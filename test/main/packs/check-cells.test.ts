@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countCheckCalls, countChecks } from '../../../main/packs/check-cells';
+import { checkCalls, countCheckCalls, countChecks } from '../../../main/packs/check-cells';
 import { notebookOf } from './fixtures';
 
 describe('what counts as a check', () => {
@@ -16,5 +16,9 @@ describe('what counts as a check', () => {
     expect(countCheckCalls(`@decorator class A {}\nlab.check('a', true); // lab.check('b', true)`)).toBe(1);
     expect(countChecks('{ not json')).toBe(0);
     expect(countChecks('{"cells": 5}')).toBe(0);
+  });
+
+  it('reads each check’s name where the source spells it out', () => {
+    expect(checkCalls(`lab.check('a', true); lab.check(\`b\`, true); lab.check(\`c \${1}\`, true); lab.check(name, true); lab.check("d", 1)`)).toEqual(['a', 'b', null, null, 'd']);
   });
 });

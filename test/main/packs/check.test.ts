@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { packCommand } from '../../../main/cli/commands/pack';
-import { captureConsole, tempDir, writePackFolder } from './fixtures';
+import { captureConsole, notebookOf, tempDir, writePackFolder } from './fixtures';
 
 let root: string;
 let out: string[];
@@ -16,21 +16,12 @@ afterEach(() => {
   rmSync(root, { recursive: true, force: true });
 });
 
-function nb(cells: { source: string; check?: boolean }[]): string {
-  return JSON.stringify({
-    cells: cells.map((c, i) => ({ cell_type: 'code', id: `c${i}`, metadata: c.check ? { tags: ['check'] } : {}, execution_count: null, outputs: [], source: [c.source] })),
-    metadata: { kernelspec: { display_name: 'TypeScript (mlsys-lab)', language: 'typescript', name: 'mlsys-lab-typescript' } },
-    nbformat: 4,
-    nbformat_minor: 5,
-  });
-}
-
 describe('npx mlsys-lab pack check', () => {
   it('runs every notebook in a real kernel, reports each check, and fails the pack on a failed check', { timeout: 240_000 }, async () => {
     const dir = writePackFolder(join(root, 'lab'), {
       files: {
-        '1-first.ipynb': nb([{ source: 'const total = [1, 2, 3].reduce((a, b) => a + b, 0);' }, { source: "lab.check('the sum is 6', total === 6, `got ${total}`)", check: true }]),
-        '2-second.ipynb': nb([{ source: 'const mean = 6 / 3;' }, { source: "lab.check('the mean is 3', mean === 3, `got ${mean}`)", check: true }]),
+        '1-first.ipynb': notebookOf([['const total = [1, 2, 3].reduce((a, b) => a + b, 0);'], ["lab.check('the sum is 6', total === 6, `got ${total}`)", ['check']]]),
+        '2-second.ipynb': notebookOf([['const mean = 6 / 3;'], ["lab.check('the mean is 3', mean === 3, `got ${mean}`)", ['check']]]),
       },
     });
     const code = await packCommand.run(['check', dir, '--timeout', '60']);
@@ -43,7 +34,7 @@ describe('npx mlsys-lab pack check', () => {
   });
 
   it('passes a pack whose checks all pass, and refuses a pack that fails verification before running anything', { timeout: 240_000 }, async () => {
-    const dir = writePackFolder(join(root, 'ok'), { files: { 'only.ipynb': nb([{ source: "lab.check('truth', 1 + 1 === 2)", check: true }]) } });
+    const dir = writePackFolder(join(root, 'ok'), { files: { 'only.ipynb': notebookOf([["lab.check('truth', 1 + 1 === 2)", ['check']]]) } });
     expect(await packCommand.run(['check', dir])).toBe(0);
     expect(out.join('\n')).toMatch(/OK demo-lab 1\.0\.0: all 1 checks passed, no errors\./);
     const bad = writePackFolder(join(root, 'bad'), {});

@@ -50,6 +50,9 @@ describe('importing a lab pack', () => {
     expect(problems).toEqual([]);
     expect(packs.find((p) => p.id === 'demo-lab')).toMatchObject({ source: 'imported', trusted: false });
     expect(packs.find((p) => p.id === 'software-2')).toMatchObject({ source: 'builtin', trusted: true });
+    // the built-in labs in curriculum order (their folders' numbers), then the imported ones
+    expect(packs.map((p) => p.id).slice(0, 2)).toEqual(['software-2', 'data-prep-tax']);
+    expect(packs.at(-1)?.id).toBe('demo-lab');
 
     expect(await call<PackTrustInfo>('packs.trust', 'demo-lab')).toMatchObject({ trusted: true, reason: 'trusted-by-user' });
     expect((await list()).packs.find((p) => p.id === 'demo-lab')?.trusted).toBe(true);
@@ -194,7 +197,7 @@ describe('progress per lab', () => {
   });
 
   it('counts the lab.check calls of check cells as the total, takes results and activity from the progress source, and keeps them across a reinstall', async () => {
-    const recorded = new Map([['demo-lab', [{ checkId: 'a', status: 'passed' as const }, { checkId: 'b', status: 'failed' as const }]]]);
+    const recorded = new Map([['demo-lab', [{ checkId: 'check 0', status: 'passed' as const }, { checkId: 'check 1', status: 'failed' as const }]]]);
     const packs = createPacksService({
       workspaceDir: join(root, 'p-ws'),
       labsDir: builtinLabsDir(),

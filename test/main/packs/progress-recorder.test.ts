@@ -3,7 +3,9 @@ import { basename, join } from 'node:path';
 import { expect, it } from 'vitest';
 import type { NotebookDocument } from '../../../main/api/notebooks';
 import type { LabProgress, SubmissionFile } from '../../../main/api/packs';
+import { EDIT_COALESCE_MS, ProgressRecorder } from '../../../main/packs/progress-recorder';
 import { readSubmission } from '../../../main/packs/submission';
+import { Store } from '../../../main/store/store';
 import { createWorkspace } from '../../../main/workspace';
 import { tempDir, writePackFolder } from './fixtures';
 
@@ -84,3 +86,29 @@ it('running a lab in the app records its checks, time spent and environment in S
     rmSync(dir, { recursive: true, force: true });
   }
 }, 120_000);
+
+it('records actions by the pack of the notebook (workspace handle or kernel path), coalescing edits while typing', () => {
+  const dir = tempDir('mlsys-recorder-');
+  const store = Store.open(join(dir, 'lab.db'));
+  let now = Date.UTC(2026, 10, 28, 9, 0);
+  const writes: string[] = [];
+  const recorder = new ProgressRecorder({ workspaceDir: join(dir, 'ws'), store: () => store, now: () => now, log: (m) => writes.push(m) });
+  try {
+    recorder.notebookActivity('notebooks/lab-a/intro.ipynb', 'open');
+    for (let i = 0; i < 10; i++) {
+      now += 5_000; // an edit every 5 s for 50 s: written when the last write is EDIT_COALESCE_MS old
+      recorder.notebookActivity('notebooks/lab-a/intro.ipynb', 'edit');
+    }
+    expect(store.activity.get('lab-a').lastActiveAt).toBe(Date.UTC(2026, 10, 28, 9, 0) + Math.ceil(EDIT_COALESCE_MS / 5_000) * 5_000);
+    now += 5_000;
+    recorder.notebookActivity(join(dir, 'ws', 'notebooks', 'lab-a', 'intro.ipynb'), 'close'); // kernels know notebooks by absolute path
+    expect(store.activity.get('lab-a')).toMatchObject({ activeMs: 55_000, lastActiveAt: now });
+    recorder.notebookActivity('scratch.ipynb', 'open'); // not in a pack: not a lab
+    recorder.seedUsed('scratch.ipynb', 'split', 1);
+    expect(store.db.prepare('SELECT lab_id FROM lab_activity').all()).toEqual([{ lab_id: 'lab-a' }]);
+    expect(writes).toEqual([]);
+  } finally {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -69,5 +69,9 @@ describe('packs and the store', () => {
     store.activity.touched('demo-lab', t + 90_000);
     await packs.import(await labpack('v2', { version: '2.0.0', files: { 'demo-lab.ipynb': notebook('x', '2', 3) } }));
     expect((await packs.progress())[0]).toEqual({ packId: 'demo-lab', checksPassed: 1, checksTotal: 3, lastOpened: new Date(t).toISOString(), timeSpentMs: 90_000 });
+    // a version that renames a check: the old name's result no longer counts, the new one is still to do
+    const renamed = notebook('x', '3', 3).replace("lab.check('check 0'", "lab.check('check zero'");
+    await packs.import(await labpack('v3', { version: '3.0.0', files: { 'demo-lab.ipynb': renamed } }));
+    expect((await packs.progress())[0]).toMatchObject({ checksPassed: 0, checksTotal: 3 });
   });
 });
