@@ -10,7 +10,7 @@
  * 3. after a few tries, report 'unresponsive' (stuck in native code): main offers a restart.
  *
  * When main's connection closes, main is gone: the kernel kills itself, even mid-cell, so no
- * kernel outlives the app.
+ * kernel outlives the app (and likewise when main died before connecting: see the parent pid check).
  */
 import { Session } from 'node:inspector';
 import { createServer, type Socket } from 'node:net';
@@ -105,6 +105,13 @@ function serve(socket: Socket): void {
     if (authenticated) process.kill(process.pid, 'SIGKILL');
   });
 }
+
+// Main can also die before it has connected here (a cold start on a loaded machine), and then no
+// socket closes. We were reparented then: our parent pid changed.
+const parentPid = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parentPid) process.kill(process.pid, 'SIGKILL');
+}, 500).unref();
 
 const server = createServer(serve);
 server.on('error', (err) => parentPort!.postMessage({ type: 'error', message: `control socket ${address}: ${err.message}` }));

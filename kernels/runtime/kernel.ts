@@ -61,6 +61,11 @@ interface Execution {
   cancel: (err: Error) => void;
   cancelled: Promise<never>;
   finished: boolean;
+  /** The reply (set by finish); whether its sending is scheduled, has begun, and is done. */
+  reply?: ExecuteReplyContent;
+  replyScheduled?: boolean;
+  completing?: boolean;
+  replied?: boolean;
   t0: number;
   cpu0: NodeJS.CpuUsage;
   stopMeters?: () => Promise<EnergyReport | undefined>;
@@ -310,18 +315,30 @@ export class Kernel {
     }
     // The energy report may need one event-loop turn (GPU samples that queued while the cell
     // blocked this thread); the reply, and the next cell, wait for it.
+    exec.reply = reply;
     const energy = exec.stopMeters?.() ?? Promise.resolve(undefined);
     void energy.then((report) => {
       if (report) metrics.energy = report;
-      this.streams.flush();
-      this.send('execute_reply', reply, id);
-      this.send('status', { execution_state: 'idle' }, id);
-      if (this.current === exec) {
-        this.current = undefined;
-        setCurrentExecution(undefined);
-      }
-      this.next();
+      this.complete(exec);
     });
+    exec.replyScheduled = true;
+  }
+
+  /** Sends the cell's reply (once) and moves on to the next cell. */
+  private complete(exec: Execution): void {
+    exec.completing = true;
+    const id = exec.msg.header.msg_id;
+    if (!exec.replied) {
+      this.streams.flush();
+      this.send('execute_reply', exec.reply ?? { status: 'error', execution_count: exec.count, ...errorContent(new KernelInterrupt(), this.cells, '', '') }, id);
+      this.send('status', { execution_state: 'idle' }, id);
+      exec.replied = true;
+    }
+    if (this.current === exec) {
+      this.current = undefined;
+      setCurrentExecution(undefined);
+    }
+    this.next();
   }
 
   private metrics(exec: Execution): NonNullable<ExecuteReplyContent['metrics']> {
@@ -360,9 +377,17 @@ export class Kernel {
     // Even when the cell is already finished: the watchdog first asks without terminating, and the
     // cell ends on that request, which this thread handles only after the termination.
     if (terminated) this.resetEngine();
-    if (!exec || exec.finished) return;
-    exec.cancel(new KernelInterrupt());
-    this.finish(exec, new KernelInterrupt());
+    if (!exec) return;
+    if (!exec.finished) {
+      exec.cancel(new KernelInterrupt());
+      this.finish(exec, new KernelInterrupt());
+    } else if (terminated && (!exec.replyScheduled || exec.completing)) {
+      // On a starved machine the watchdog may terminate while this thread runs our own code
+      // rather than the cell's, e.g. ending the cell on its first request: then the reply was
+      // never scheduled, or its sending was cut short (a second reply is ignored by main).
+      // Without this, the kernel would wait for that cell forever.
+      this.complete(exec);
+    }
   }
 
   /** After a terminated cell: close tf scopes and tapes it left open, or every later tensor would leak into them. */

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../kernels/backends';
+import { matMulColumnBlock } from '../../../kernels/backends/wasm-kernels';
 
 /**
  * Gradients computed on wasm (through the kernels we register there) against the cpu backend's
@@ -88,6 +89,20 @@ describe('wasm gradient kernels', () => {
       return [tf.matMul(a, b, true, false), tf.matMul(b, a, true, false), tf.matMul(a, a, false, true), batched, fused, ...dense];
     });
     expectClose(r);
+  });
+
+  it('a matMul whose b outgrows the cache, computed in column blocks, matches cpu', async () => {
+    // b of 2048 x 1000 floats is 8 MB: blocks of 512 columns, the last one narrower
+    expect(matMulColumnBlock(2048, 1000)).toBe(512);
+    expect(matMulColumnBlock(1024, 1024)).toBe(1024);
+    const r = await onBoth(() => {
+      const b = seeded([2048, 1000], 21);
+      const grads = tf.grads((x: tf.Tensor, w: tf.Tensor) => tf.sum(tf.square(tf.matMul(x, w))))([seeded([6, 2048], 22), b]);
+      return [tf.matMul(seeded([5, 2048], 23), b), tf.matMul(seeded([2, 3, 2048], 24), seeded([2, 2048, 1000], 25)), ...grads];
+    });
+    // values reach ~3000 in the gradients: 0.05 is float32 rounding in a different summation
+    // order at that size, while a misplaced block would be off by tens
+    expectClose(r, 0.05);
   });
 
   it('maxPool gradients match cpu, ties and overlapping windows included', async () => {
