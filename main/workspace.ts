@@ -80,6 +80,7 @@ export function createWorkspace(options: WorkspaceOptions): Workspace {
         args: [
           t.object({
             'kernel.backend': t.optional(t.literal('auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu')),
+            'kernel.wasmThreads': t.optional(t.number({ min: 1, max: 8 })),
             'energy.gridIntensity': t.optional(t.number({ min: 0, max: 2000 })),
             'energy.cpuWattsPerCore': t.optional(t.nullable(t.number({ min: 0, max: 500 }))),
             'notebook.autosaveSeconds': t.optional(t.number({ min: 0, max: 3600 })),
@@ -152,6 +153,7 @@ export function createWorkspace(options: WorkspaceOptions): Workspace {
   const kernels = new KernelManager({
     launcher: options.kernelLauncher,
     backend: () => settings.snapshot()['kernel.backend'],
+    wasmThreads: () => settings.snapshot()['kernel.wasmThreads'],
     energy: () => ({ gridIntensity: settings.snapshot()['energy.gridIntensity'], cpuWattsPerCore: settings.snapshot()['energy.cpuWattsPerCore'] }),
     labRequests,
     log,

@@ -28,6 +28,8 @@ export interface KernelManagerOptions {
   entry?: string;
   /** The `kernel.backend` setting ('auto' or a backend name), read at each (re)start. */
   backend?: () => string;
+  /** The `kernel.wasmThreads` setting, read at each (re)start. */
+  wasmThreads?: () => number;
   /** The `energy.*` settings, read at each (re)start. */
   energy?: () => { gridIntensity: number; cpuWattsPerCore: number | null };
   labRequests?: LabRequestRouter;
@@ -161,6 +163,8 @@ export class KernelManager {
     // the environment variable wins over the setting, as the settings document says
     const setting = this.options.backend?.();
     if (!process.env.MLSYS_LAB_BACKEND && setting && setting !== 'auto') env.MLSYS_LAB_BACKEND = setting;
+    const threads = this.options.wasmThreads?.();
+    if (!process.env.MLSYS_LAB_WASM_THREADS && threads !== undefined && threads !== 1) env.MLSYS_LAB_WASM_THREADS = String(threads);
     return env;
   }
 }

@@ -5,6 +5,7 @@ import { writeFileAtomic } from '../util/atomic-write';
 
 export const DEFAULT_SETTINGS: Settings = {
   'kernel.backend': 'auto',
+  'kernel.wasmThreads': 1,
   // world average electricity carbon intensity 2023, Ember "Global Electricity Review 2024": 480 g/kWh
   'energy.gridIntensity': 480,
   'energy.cpuWattsPerCore': null,
@@ -18,6 +19,8 @@ function problem(key: string, value: unknown): string | undefined {
   switch (key) {
     case 'kernel.backend':
       return BACKENDS.includes(value as string) ? undefined : `must be one of ${BACKENDS.join(', ')}`;
+    case 'kernel.wasmThreads':
+      return Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 8 ? undefined : 'must be a whole number of threads from 1 to 8';
     case 'energy.gridIntensity':
       return typeof value === 'number' && value >= 0 && value <= 2000 ? undefined : 'must be a number of g CO2e/kWh from 0 to 2000';
     case 'energy.cpuWattsPerCore':

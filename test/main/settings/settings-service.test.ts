@@ -19,6 +19,7 @@ describe('settings', () => {
   it('refuses a bad value and names the setting', async () => {
     const s = new SettingsService(file());
     await expect(s.update({ 'kernel.backend': 'tpu' as never })).rejects.toThrow(/Setting "kernel.backend" must be one of .*"tpu"/);
+    await expect(s.update({ 'kernel.wasmThreads': 1.5 })).rejects.toThrow(/Setting "kernel.wasmThreads" must be a whole number of threads from 1 to 8/);
   });
 
   it('never overwrites a settings file it cannot parse', async () => {
