@@ -5,11 +5,15 @@
  * (`{ text }`) before they are drawn, so a title written either way shows.
  */
 export function withTitleObjects<T>(value: T): T {
-  if (Array.isArray(value)) return value.map((v) => withTitleObjects(v)) as T;
-  if (typeof value !== 'object' || value === null) return value;
+  // data columns (arrays of numbers or strings, typed arrays) hold no titles: pass them on as they
+  // are, so a live curve of a million points is not copied on every update
+  if (Array.isArray(value)) return value.some(isObject) ? (value.map((v) => withTitleObjects(v)) as T) : value;
+  if (!isObject(value) || ArrayBuffer.isView(value)) return value;
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
     out[key] = key === 'title' && (typeof v === 'string' || typeof v === 'number') ? { text: String(v) } : withTitleObjects(v);
   }
   return out as T;
 }
+
+const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null;

@@ -9,6 +9,14 @@ describe('Plotly titles', () => {
     expect(withTitleObjects(data)).toEqual([{ type: 'heatmap', z: [[1]], text: ['title'], colorbar: { title: { text: 'count' } } }]);
   });
 
+  it('passes data columns on as they are, without copying them', () => {
+    const x = [1, 2, 3];
+    const y = new Float32Array([4, 5, 6]);
+    const [trace] = withTitleObjects([{ type: 'scatter', x, y }]);
+    expect(trace.x).toBe(x);
+    expect(trace.y).toBe(y);
+  });
+
   it('leaves the figure it was given unchanged', () => {
     const layout = { title: 'Loss' };
     withTitleObjects(layout);
