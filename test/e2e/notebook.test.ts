@@ -244,6 +244,9 @@ describe('the notebook in Chromium', () => {
     await page.keyboard.type('tf.tens');
     await page.keyboard.press('Control+Space');
     await page.locator('.suggest-widget .monaco-list-row', { hasText: 'tensor2d' }).first().waitFor({ timeout: 60_000 });
+    // resting on a suggestion brings its signature (fetched only once typing pauses)
+    await page.keyboard.type('or2');
+    await page.locator('.suggest-widget .monaco-list-row.focused .details-label', { hasText: /tensor2d\(values/ }).waitFor({ timeout: 30_000 });
     await page.keyboard.press('Escape');
     // the kernel's lab API
     await page.keyboard.press('Control+a');

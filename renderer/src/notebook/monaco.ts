@@ -6,6 +6,7 @@
  * notebook, so those diagnostics are switched off. TensorFlow.js and Node types come from the build.
  */
 import type * as Monaco from 'monaco-editor';
+import { registerCellCompletions } from './ts-completions';
 
 export type MonacoApi = typeof Monaco;
 
@@ -58,6 +59,7 @@ export function loadMonaco(): Promise<MonacoApi> {
     });
     ts.typescriptDefaults.setDiagnosticsOptions({ noSemanticValidation: false, noSyntaxValidation: false, diagnosticCodesToIgnore: NOTEBOOK_NORMAL });
     ts.typescriptDefaults.setEagerModelSync(true);
+    registerCellCompletions(monaco);
     const standIns = addCellTypes(monaco, 'file:///mlsys-lab/cell-globals.d.ts', CELL_GLOBALS);
     await warmUp(monaco);
     // the TensorFlow.js and Node declarations are big (~4 MB): load them after the editor is usable
