@@ -309,4 +309,54 @@ describe('the notebook in Chromium', () => {
     expect(res.headers.get('x-frame-options')).toBeNull();
     await page.close();
   }, 90_000);
+
+  it('asks before leaving unsaved work when autosave is off, and saves it on the way out when autosave is on', async () => {
+    const file = writeNotebook(h.workspaceDir, 'leave.ipynb', [code('c', 'const a = 1;')]);
+    const before = readFileSync(file, 'utf8');
+    const typeInCell = async (page: Page, text: string) => {
+      await openNotebook(page, h.server.urlWithToken, 'leave.ipynb');
+      await page.locator('[data-cell-id="c"] .monaco-editor').click();
+      await page.keyboard.press('Control+End');
+      await page.keyboard.type(text);
+      await page.locator('.notebook.dirty').waitFor();
+    };
+    const autosave = h.workspace.settings.snapshot()['notebook.autosaveSeconds'];
+    await h.workspace.settings.update({ 'notebook.autosaveSeconds': 0 });
+    try {
+      const { page } = await newPage();
+      const dialogs: string[] = [];
+      let leave = false;
+      page.on('dialog', (d) => {
+        dialogs.push(d.type());
+        void (leave ? d.accept() : d.dismiss());
+      });
+      await typeInCell(page, ' // kept?');
+      // Stay: the page and the typing are still there, and nothing was written behind the person's back
+      await page.close({ runBeforeUnload: true });
+      await expect.poll(() => dialogs).toEqual(['beforeunload']);
+      expect(page.isClosed()).toBe(false);
+      // (Monaco draws spaces as no-break spaces)
+      expect(await page.locator('[data-cell-id="c"] .view-lines').innerText()).toMatch(/\/\/\skept\?/);
+      expect(readFileSync(file, 'utf8')).toBe(before);
+      // Leave: the page goes, the file on disk is the one that was saved
+      leave = true;
+      await page.close({ runBeforeUnload: true });
+      await expect.poll(() => page.isClosed()).toBe(true);
+      expect(dialogs).toEqual(['beforeunload', 'beforeunload']);
+      expect(readFileSync(file, 'utf8')).toBe(before);
+    } finally {
+      await h.workspace.settings.update({ 'notebook.autosaveSeconds': autosave });
+    }
+    // autosave on: no question; what was typed reaches the file as the page goes
+    const { page } = await newPage();
+    const dialogs: string[] = [];
+    page.on('dialog', (d) => {
+      dialogs.push(d.type());
+      void d.dismiss();
+    });
+    await typeInCell(page, ' // saved on the way out');
+    await page.close({ runBeforeUnload: true });
+    await expect.poll(() => readFileSync(file, 'utf8'), { timeout: 10_000 }).toContain('// saved on the way out');
+    expect(dialogs).toEqual([]);
+  }, 60_000);
 });

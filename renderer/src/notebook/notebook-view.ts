@@ -306,8 +306,11 @@ export class NotebookView implements View, CellHost {
     };
     document.addEventListener('keydown', onKey);
     const beforeUnload = (e: BeforeUnloadEvent) => {
+      // read before flushing: flush() hands the last keys to main, and until main answers they
+      // count as neither pending nor unsaved, so a close right after typing would not ask
+      const unsaved = this.session.dirty;
       void this.session.flush();
-      if (this.session.dirty && this.autosaveOff) e.preventDefault();
+      if (unsaved && this.autosaveOff) e.preventDefault();
     };
     window.addEventListener('beforeunload', beforeUnload);
     const resize = new ResizeObserver(() => {
