@@ -27,3 +27,22 @@ export async function openNotebook(page: Page, baseUrl: string, path: string): P
 export function cellIds(page: Page): Promise<string[]> {
   return page.locator('.cells > .cell').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.cellId!));
 }
+
+/**
+ * An HTML output whose script writes into the output itself what it could and could not reach:
+ * the app's page, its cookie and storage, the top window, and the network.
+ */
+export const FRAME_PROBE = `<div id="w" style="padding:8px;border:1px solid #888">waiting</div>
+<script>
+  const out = document.getElementById('w');
+  const tried = [];
+  try { tried.push('parent:' + parent.document.title); } catch { tried.push('parent:blocked'); }
+  try { tried.push('cookie:' + document.cookie); } catch { tried.push('cookie:blocked'); }
+  try { tried.push('storage:' + localStorage.length); } catch { tried.push('storage:blocked'); }
+  try { window.top.pwned = 1; tried.push('top:reached'); } catch { tried.push('top:blocked'); }
+  out.textContent = 'ran ' + (6 * 7) + ' | ' + tried.join(' ');
+  fetch(location.href).then(() => (out.dataset.fetch = 'reached'), () => (out.dataset.fetch = 'refused'));
+</script>`;
+
+/** What FRAME_PROBE writes when its frame keeps it apart from the app. */
+export const FRAME_PROBE_CONTAINED = 'ran 42 | parent:blocked cookie:blocked storage:blocked top:blocked';

@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { builtinLabsDir } from '../../main/paths';
 import { startBrowserMode, type BrowserModeHarness } from '../helpers/browser-mode';
 import { launchChromium, type LaunchedBrowser } from '../helpers/chromium';
-import { cellIds, code, markdown, openNotebook, writeNotebook } from './notebook-helpers';
+import { cellIds, code, FRAME_PROBE, FRAME_PROBE_CONTAINED, markdown, openNotebook, writeNotebook } from './notebook-helpers';
 
 let h: BrowserModeHarness;
 let chrome: LaunchedBrowser;
@@ -34,19 +34,8 @@ const figure = {
   layout: { title: { text: 'Loss per epoch' }, xaxis: { title: { text: 'epoch' } } },
 };
 
-/** An output whose script writes what it could and could not reach into the output itself. */
-const WIDGET = `<div id="w" style="padding:8px;border:1px solid #888">waiting</div>
-<script>
-  const out = document.getElementById('w');
-  const tried = [];
-  try { tried.push('parent:' + parent.document.title); } catch { tried.push('parent:blocked'); }
-  try { tried.push('cookie:' + document.cookie); } catch { tried.push('cookie:blocked'); }
-  try { window.top.pwned = 1; tried.push('top:reached'); } catch { tried.push('top:blocked'); }
-  out.textContent = 'ran ' + (6 * 7) + ' | ' + tried.join(' ');
-  fetch('/').then(() => (out.dataset.fetch = 'reached'), () => (out.dataset.fetch = 'refused'));
-</script>`;
 
-const htmlCells = [code('html', 'lab.html(widget)', [{ output_type: 'display_data', data: { 'text/html': WIDGET, 'text/plain': 'widget' }, metadata: {} }], 1), code('plain', 'table()', [{ output_type: 'display_data', data: { 'text/html': '<table class="t"><tr><td>1</td></tr></table>' }, metadata: {} }], 2)];
+const htmlCells = [code('html', 'lab.html(widget)', [{ output_type: 'display_data', data: { 'text/html': FRAME_PROBE, 'text/plain': 'widget' }, metadata: {} }], 1), code('plain', 'table()', [{ output_type: 'display_data', data: { 'text/html': '<table class="t"><tr><td>1</td></tr></table>' }, metadata: {} }], 2)];
 
 describe('the notebook in Chromium', () => {
   it("opens a pack's notebook from the library as the attendee's copy", async () => {
@@ -280,7 +269,7 @@ describe('the notebook in Chromium', () => {
     expect(await frameEl.getAttribute('sandbox')).toBe('allow-scripts');
     const frame = page.frameLocator('[data-cell-id="html"] iframe.html-frame');
     await expect.poll(() => frame.locator('#w').textContent(), { timeout: 15_000 }).toMatch(/^ran 42/);
-    expect(await frame.locator('#w').textContent()).toBe('ran 42 | parent:blocked cookie:blocked top:blocked');
+    expect(await frame.locator('#w').textContent()).toBe(FRAME_PROBE_CONTAINED);
     await expect.poll(() => frame.locator('#w').getAttribute('data-fetch')).toBe('refused');
     // the frame grew to its content; the app's window was not touched
     await expect.poll(async () => (await frameEl.boundingBox())?.height ?? 0).toBeGreaterThan(30);
