@@ -236,6 +236,11 @@ describe('the notebook in Chromium', () => {
     // resting on a suggestion brings its signature (fetched only once typing pauses)
     await page.keyboard.type('or2');
     await page.locator('.suggest-widget .monaco-list-row.focused .details-label', { hasText: /tensor2d\(values/ }).waitFor({ timeout: 30_000 });
+    // the list is drawn under the cursor, wherever the cell sits on the page
+    const cursor = (await page.locator('[data-cell-id="use"] .cursor').first().boundingBox())!;
+    const list = (await page.locator('.suggest-widget').boundingBox())!;
+    expect(Math.abs(list.y - (cursor.y + cursor.height))).toBeLessThan(10);
+    expect(Math.abs(list.x - cursor.x)).toBeLessThan(120);
     await page.keyboard.press('Escape');
     // the kernel's lab API
     await page.keyboard.press('Control+a');

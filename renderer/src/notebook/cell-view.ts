@@ -18,6 +18,13 @@ export interface CellHost {
   readonly trusted: boolean;
   readonly readOnly: boolean;
   monaco(): MonacoApi | undefined;
+  /**
+   * Where editors put their suggestion lists, hovers and parameter hints: one node outside every
+   * cell. A cell is a layout-containment boundary (cheap relayout while typing), and that makes it
+   * the containing block of fixed-position descendants, so widgets inside it would be drawn
+   * offset by the cell's own position on the page.
+   */
+  readonly overflowWidgets: HTMLElement;
   /** The Monaco model of a cell (one per cell, so TypeScript sees every cell of the notebook). */
   model(cell: CellData): Monaco.editor.ITextModel;
   typed(cell: CellView, source: string): void;
@@ -28,6 +35,9 @@ export interface CellHost {
 }
 
 export const LINE_HEIGHT = 19;
+
+/** Monaco's theme for the system's colour scheme. */
+export const editorTheme = (): 'vs' | 'vs-dark' => (matchMedia('(prefers-color-scheme: dark)').matches ? 'vs-dark' : 'vs');
 
 /**
  * What a cell's editor does not do on each key, to keep typing cheap: a cell is a few lines, so
@@ -224,10 +234,11 @@ export class CellView {
       wordWrap: this.cell.type === 'markdown' ? 'on' : 'off',
       automaticLayout: false,
       fixedOverflowWidgets: true,
+      overflowWidgetsDomNode: this.host.overflowWidgets,
       readOnly: this.host.readOnly,
       padding: { top: 6, bottom: 6 },
       tabSize: 2,
-      theme: matchMedia('(prefers-color-scheme: dark)').matches ? 'vs-dark' : 'vs',
+      theme: editorTheme(),
       ariaLabel: `${this.cell.type} cell`,
       ...LEAN_EDITOR,
     });

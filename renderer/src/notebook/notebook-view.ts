@@ -10,7 +10,7 @@ import { ApiCallError } from '../api/client';
 import { defaultRegistry } from '../outputs/output-view';
 import { h } from '../shell/dom';
 import type { View } from '../shell/view';
-import { CellView, type CellHost } from './cell-view';
+import { CellView, editorTheme, type CellHost } from './cell-view';
 import { helpPanel } from './help-panel';
 import { Keymap, type CommandId } from './keymap';
 import { loadMonaco, type MonacoApi } from './monaco';
@@ -46,6 +46,8 @@ export class NotebookView implements View, CellHost {
   private banners = h('div', { class: 'banners' });
   private aside = h('aside', { class: 'variables-panel', hidden: true, 'aria-label': 'Variables' });
   private help: HTMLElement | undefined;
+  /** CellHost.overflowWidgets; `monaco-editor` and the theme's class give it the editors' colours. */
+  readonly overflowWidgets = h('div', { class: `cell-overflow-widgets monaco-editor ${editorTheme()}` });
 
   constructor(
     private readonly api: LabApi,
@@ -84,6 +86,7 @@ export class NotebookView implements View, CellHost {
       this.toolbar(),
       this.banners,
       h('div', { class: 'notebook-main' }, this.cellsEl, this.aside),
+      this.overflowWidgets,
     );
     if (doc.notice) this.banners.append(h('div', { class: 'notice', role: 'status' }, doc.notice));
     this.root.classList.toggle('read-only', doc.readOnly);

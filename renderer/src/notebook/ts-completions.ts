@@ -49,6 +49,12 @@ interface CellCompletionItem extends Monaco.languages.CompletionItem {
 
 const text = (parts: TsDisplayPart[] | string | undefined): string => (typeof parts === 'string' ? parts : (parts ?? []).map((p) => p.text).join(''));
 
+/**
+ * A signature as people read it: `tf` is `typeof import('@tensorflow/tfjs')` in cells, so
+ * TypeScript spells every type it names as `import("@tensorflow/tfjs-core").Tensor`.
+ */
+const readable = (signature: string): string => signature.replace(/import\("[^"]*"\)\./g, '');
+
 /** JSDoc shown under a suggestion: the comment, then each tag as `@name text`. */
 function documentation(details: TsCompletionDetails): string {
   const tags = (details.tags ?? []).map((t) => {
@@ -156,7 +162,7 @@ export function registerCellCompletions(monaco: MonacoApi): Monaco.IDisposable {
       if (!(await rest(DETAILS_DELAY_MS, token))) return item;
       const details = (await (await worker(cell.uri)).getCompletionEntryDetails(cell.uri.toString(), cell.offset, String(item.label))) as TsCompletionDetails | undefined;
       if (!details) return item;
-      return { ...item, detail: text(details.displayParts), documentation: { value: documentation(details) } };
+      return { ...item, detail: readable(text(details.displayParts)), documentation: { value: documentation(details) } };
     },
   });
 }
