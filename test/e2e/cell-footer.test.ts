@@ -1,5 +1,6 @@
 /** The cell footer shows what a run cost and what it left behind, measured by the real kernel. */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startBrowserMode, type BrowserModeHarness } from '../helpers/browser-mode';
 import { launchChromium, type LaunchedBrowser } from '../helpers/chromium';
@@ -35,5 +36,20 @@ it('the footer counts the tensors a cell created and flags those it leaked, with
   expect(await footer('clean').getAttribute('class')).not.toContain('leak');
   mkdirSync('test-results', { recursive: true });
   await page.locator('[data-cell-id="leaks"]').screenshot({ path: 'test-results/cell-footer-tensors.png' });
+
+  // the footer is saved with the notebook (JupyterLab's timing keys and our own) and comes back
+  // when the notebook is opened again, after its session (and kernel) are gone
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+s');
+  await page.locator('.notebook:not(.dirty)').waitFor();
+  const saved = JSON.parse(readFileSync(join(h.workspaceDir, 'footer.ipynb'), 'utf8')) as { cells: { metadata: Record<string, Record<string, unknown>> }[] };
+  const leaks = saved.cells[0].metadata;
+  expect(leaks.mlsys_lab.last_run).toMatchObject({ ok: true, tensors_created: 2, tensors_leaked: 1, tensors_leaked_bytes: 262144, backend: expect.any(String), wall_ms: expect.any(Number) });
+  expect(Date.parse(leaks.execution['shell.execute_reply'] as string)).toBeGreaterThanOrEqual(Date.parse(leaks.execution['iopub.execute_input'] as string));
+  await page.goto(`${h.server.urlWithToken}#/`);
+  await h.workspace.notebooks.close('footer.ipynb');
+  await openNotebook(page, h.server.urlWithToken, 'footer.ipynb');
+  expect(await footer('leaks').innerText()).toContain('2 tensors created · 1 leaked (256.0 KiB)');
+  expect(await footer('clean').innerText()).toContain('1 tensor created');
   await page.close();
 }, 180_000);
