@@ -23,6 +23,7 @@ export function withRunRecord(metadata: Record<string, unknown>, stats: CellRunS
   if (stats.cpuMs !== undefined) lastRun.cpu_ms = Math.round(stats.cpuMs * 10) / 10;
   if (stats.backend) lastRun.backend = stats.backend;
   if (stats.tensorsCreated !== undefined) lastRun.tensors_created = stats.tensorsCreated;
+  if (stats.tensorsKept !== undefined) lastRun.tensors_kept = stats.tensorsKept;
   if (stats.tensorsLeaked !== undefined) lastRun.tensors_leaked = stats.tensorsLeaked;
   if (stats.tensorsLeakedBytes !== undefined) lastRun.tensors_leaked_bytes = stats.tensorsLeakedBytes;
   if (stats.energy) lastRun.energy = stats.energy;
@@ -53,6 +54,7 @@ export function runRecordOf(metadata: Record<string, unknown>): CellRunStats | u
     cpuMs: count(r.cpu_ms),
     backend: typeof r.backend === 'string' ? r.backend : undefined,
     tensorsCreated: count(r.tensors_created),
+    tensorsKept: count(r.tensors_kept),
     tensorsLeaked: count(r.tensors_leaked),
     tensorsLeakedBytes: count(r.tensors_leaked_bytes),
     energy: energyOf(r.energy),
