@@ -58,9 +58,13 @@ export class NotebookSessionClient {
     return this.doc.cells.findIndex((c) => c.id === id);
   }
 
+  /** Unsaved work: main says so, or typing is still here, or edits are on their way to main. */
   get dirty(): boolean {
-    return this.doc.dirty || this.pendingSources.size > 0;
+    return this.doc.dirty || this.pendingSources.size > 0 || this.unacknowledged > 0;
   }
+
+  /** Edits sent to main and not yet answered: until then main's dirty flag does not know of them. */
+  private unacknowledged = 0;
 
   private apply(version: number, change: NotebookChange): void {
     if (version <= this.doc.version) return;
@@ -133,11 +137,12 @@ export class NotebookSessionClient {
   }
 
   private send(edits: NotebookEdit[]): Promise<unknown> {
+    this.unacknowledged++;
     const run = this.sending.then(() => this.api.notebooks.edit(this.handle, edits, this.origin));
     this.sending = run.then(
       (state) => Object.assign(this.doc, state),
       (err) => this.listener.error((err as Error).message),
-    );
+    ).finally(() => this.unacknowledged--);
     return run;
   }
 
