@@ -5,7 +5,7 @@
  *
  * The walk follows own data properties, array elements and Map/Set entries, never getters or
  * proxies, so looking never runs the user's code. It is bounded (MAX_STEPS values looked at,
- * MAX_DEPTH levels), since a variable may hold millions of numbers; when the budget runs out the
+ * MAX_DEPTH levels), since a variable may hold millions of numbers; when either runs out the
  * tensors not yet found count as held, so a leak is never reported that might not be one.
  */
 import { types } from 'node:util';
@@ -56,7 +56,8 @@ export function heldTensors(roots: Iterable<unknown>, live: LiveTensors): Set<nu
     }
     level = next;
   }
-  return held;
+  // stopped at MAX_DEPTH with more to look at: what was not found may be down there
+  return level.some((v) => typeof v === 'object' && v !== null) ? new Set(live.keys()) : held;
 }
 
 /** An own data property, read without running a getter. */

@@ -20,5 +20,9 @@ describe('tensors held by the notebook', () => {
     const huge = new Array(400_000).fill(0);
     expect([...heldTensors([huge, { t: tensor(9) }], new Map([[1, t]]))]).toEqual([1]);
     expect([...heldTensors([[1, 2, 3], { t: tensor(9) }], new Map([[1, t]]))]).toEqual([]);
+    // deeper than the walk goes: not found, but not called a leak either
+    let chain: Record<string, unknown> = { end: true };
+    for (let i = 0; i < 20; i++) chain = { next: chain };
+    expect([...heldTensors([chain], new Map([[1, t]]))]).toEqual([1]);
   });
 });
