@@ -153,6 +153,9 @@ export interface TensorMemory {
 /** The tensors one cell created, and those of them it left alive (nothing disposed them). */
 export interface TensorReport {
   created: number;
+  /** Alive and held by a top-level variable of the notebook (`const w = tf.ones(...)`, a model's weights). */
+  kept: number;
+  /** Alive and held by nothing the notebook can reach: they can never be disposed. */
   leaked: number;
   /** Bytes of the leaked tensors' data, each data buffer counted once. */
   leakedBytes: number;

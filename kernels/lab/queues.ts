@@ -26,6 +26,8 @@ export interface QueueInfo {
   /** Label values in button order, with display names. */
   classes: { value: string; name: string }[];
   createdAt: number;
+  /** When the queue was archived (off the annotators' list), or null. */
+  archivedAt: number | null;
 }
 
 /** A queue, or its id. */
@@ -113,8 +115,13 @@ export interface RefreshLoop {
 export interface QueuesLabApi {
   list(dataset?: number): Promise<QueueInfo[]>;
   get(queue: QueueRef): Promise<QueueInfo>;
-  /** The queue with this name over the dataset, created when there is none. */
+  /** The queue with this name over the dataset, created when there is none (and restored when archived). */
   open(options: OpenQueueOptions): Promise<QueueInfo>;
+  /**
+   * Takes the queue off the annotators' list, keeping its items and labels: for a simulation's
+   * queues once their figures are in. `open` with the same name brings it back.
+   */
+  archive(queue: QueueRef): Promise<QueueInfo>;
   /** Publishes model output for the queue's samples; the queue re-ranks by its strategy. */
   publish(queue: QueueRef, scores: QueueScores): Promise<QueueInfo>;
   /** Leases the queue's best `count` items to a simulated annotator (default "oracle"). */
@@ -241,6 +248,7 @@ export function createQueuesLabApi(request: LabRequest): { queues: QueuesLabApi 
       list: (dataset) => call('queues.list', dataset),
       get: (queue) => call('queues.get', idOf(queue)),
       open: (o) => call('queues.open', { ...o, strategy: o.strategy ?? 'margin' }),
+      archive: (queue) => call('queues.archive', idOf(queue)),
       publish,
       take: (queue, count, o = {}) => call('queues.take', idOf(queue), o.annotator ?? 'oracle', count),
       label: (queue, l, o = {}) => call('queues.label', idOf(queue), o.annotator ?? 'oracle', l),

@@ -342,14 +342,17 @@ export class Kernel {
   }
 
   private metrics(exec: Execution): NonNullable<ExecuteReplyContent['metrics']> {
+    // the cell's own time, before the bookkeeping below
+    const wallMs = performance.now() - exec.t0;
     const cpu = process.cpuUsage(exec.cpu0);
     let memory: TensorMemory | null = null;
     if (this.tf) {
       const m = this.tf.memory();
       memory = { numTensors: m.numTensors, numBytes: m.numBytes, numDataBuffers: m.numDataBuffers };
     }
-    const tensors = this.tensors.stop();
-    return { wall_ms: performance.now() - exec.t0, cpu_ms: (cpu.user + cpu.system) / 1000, memory, ...(tensors ? { tensors } : {}) };
+    const g = globalThis as Record<string, unknown>;
+    const tensors = this.tensors.stop([...this.declared].map((name) => g[name]));
+    return { wall_ms: wallMs, cpu_ms: (cpu.user + cpu.system) / 1000, memory, ...(tensors ? { tensors } : {}) };
   }
 
   /**

@@ -1,12 +1,14 @@
 /**
- * Counts, per cell, the tensors it created and those of them still alive when it ended (leaked,
- * in tf.memory() terms: nothing disposed them). tf.memory() alone shows only the live total, where
- * a cell that disposes an old tensor and leaks a new one looks clean.
+ * Counts, per cell, the tensors it created and those of them still alive when it ended: kept (a
+ * variable of the notebook holds them) or leaked (nothing can reach them to dispose them).
+ * tf.memory() alone shows only the live total, where a cell that disposes an old tensor and leaks a
+ * new one looks clean.
  *
  * It hooks the engine's trackTensor (every new tensor and variable) and disposeTensor (every
  * dispose), both of which TensorFlow.js calls through the engine instance.
  */
 import type { TensorReport } from '../protocol';
+import { heldTensors } from './held-tensors';
 
 type Tf = typeof import('@tensorflow/tfjs');
 
@@ -61,19 +63,24 @@ export class TensorTracker {
   }
 
   /**
-   * What the cell created and left alive, with the bytes of the leaked tensors' data (each data
-   * buffer once: a reshape shares its input's). Undefined before TensorFlow.js has loaded.
+   * What the cell created and left alive: `kept` when a top-level variable (one of `roots`) still
+   * reaches it, else leaked, with the bytes of the leaked tensors' data (each data buffer once: a
+   * reshape shares its input's). Undefined before TensorFlow.js has loaded.
    */
-  stop(): TensorReport | undefined {
+  stop(roots: Iterable<unknown> = []): TensorReport | undefined {
     this.counting = false;
     if (!this.engine) return undefined;
+    const held = heldTensors(roots, this.alive);
     const buffers = new Set<object>();
     let bytes = 0;
+    let leaked = 0;
     for (const t of this.alive.values()) {
+      if (held.has(t.id)) continue;
+      leaked++;
       if (buffers.has(t.dataId)) continue;
       buffers.add(t.dataId);
       bytes += t.dtype === 'string' ? (this.engine.state.tensorInfo.get(t.dataId)?.bytes ?? 0) : t.size * (BYTES_PER_ELEMENT[t.dtype] ?? 4);
     }
-    return { created: this.created, leaked: this.alive.size, leakedBytes: bytes };
+    return { created: this.created, kept: held.size, leaked, leakedBytes: bytes };
   }
 }

@@ -74,7 +74,9 @@ export interface CellRunStats {
   backend?: string;
   /** Tensors the run created (the kernel counts them as they are made, tf.tidy's included). */
   tensorsCreated?: number;
-  /** Of those, the ones still alive when the run ended: nothing disposed them. */
+  /** Of those, the ones still alive and held by a top-level variable (a model's weights, `const w = ...`). */
+  tensorsKept?: number;
+  /** Of those, the ones still alive that nothing can reach any more: they can never be disposed. */
   tensorsLeaked?: number;
   /** Bytes held by the leaked tensors. */
   tensorsLeakedBytes?: number;

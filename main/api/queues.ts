@@ -38,6 +38,11 @@ export interface QueueSummary {
   /** The label values annotators choose from, in button order (keys 1..9, 0). */
   classes: { value: string; name: string }[];
   createdAt: number;
+  /**
+   * When the queue was archived, or null. An archived queue keeps its items and labels but is not
+   * offered to annotators and hands out nothing until it is restored.
+   */
+  archivedAt: number | null;
 }
 
 export interface CreateQueueOptions {
@@ -102,6 +107,8 @@ export interface AnnotatorProgress {
   medianSecondsPerItem: number | null;
   /** True when the queue has nothing left for this annotator. */
   finished: boolean;
+  /** True when the queue was archived: it hands out nothing until restored. */
+  archived: boolean;
 }
 
 export interface AnnotatorState {
@@ -160,6 +167,10 @@ export interface QueuesApi {
   list(datasetId?: number): Promise<QueueSummary[]>;
   get(queueId: number): Promise<QueueSummary>;
   create(options: CreateQueueOptions): Promise<QueueSummary>;
+  /** Takes a queue off the annotators' list; its items and labels stay, and items out with annotators go back. */
+  archive(queueId: number): Promise<QueueSummary>;
+  /** Puts an archived queue back on the annotators' list. */
+  restore(queueId: number): Promise<QueueSummary>;
   /** Stores model scores under a model version and re-ranks the queue by its strategy. */
   publishScores(options: PublishScoresOptions): Promise<QueueSummary>;
   annotators(): Promise<string[]>;

@@ -2,7 +2,7 @@
  * The Electron shell: a thin layer over the same workspace services browser mode uses. It owns
  * the window, the hardening and the IPC transport; everything else is in main/.
  */
-import { app, BrowserWindow, dialog, nativeTheme, shell } from 'electron';
+import { app, BrowserWindow, dialog, nativeTheme, shell, type BrowserWindowConstructorOptions } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { builtinLabsDir, defaultWorkspaceDir, rendererDir } from '../paths';
@@ -15,15 +15,11 @@ const log = (m: string) => console.error(`[mlsys-lab] ${m}`);
 const devServer = process.env['ELECTRON_RENDERER_URL'];
 const appOrigin = devServer ? new URL(devServer).origin : 'file://';
 
-hardenApp(appOrigin, log);
-
-let workspace: Workspace | undefined;
-
-function createWindow(): BrowserWindow {
-  const win = new BrowserWindow({
+/** Every app window's options: the main window's, and those of app pages opened beside it (Annotate from a lab's link). */
+function appWindowOptions(): BrowserWindowConstructorOptions {
+  return {
     width: 1280,
     height: 860,
-    show: false,
     title: 'mlsys-lab',
     backgroundColor: nativeTheme.shouldUseDarkColors ? '#1e1e1e' : '#ffffff',
     webPreferences: {
@@ -34,10 +30,18 @@ function createWindow(): BrowserWindow {
       webSecurity: true,
       webviewTag: false,
     },
-  });
-  win.once('ready-to-show', () => win.show());
-  // the notebook view refuses to unload with unsaved work that autosave will not save (autosave
-  // off); Electron then keeps the window silently unless asked, so ask, as a browser does
+  };
+}
+
+hardenApp(appOrigin, log, appWindowOptions);
+
+let workspace: Workspace | undefined;
+
+/**
+ * The notebook view refuses to unload with unsaved work that autosave will not save (autosave
+ * off); Electron then keeps the window silently unless asked, so ask, as a browser does.
+ */
+function promptBeforeUnload(win: BrowserWindow): void {
   win.webContents.on('will-prevent-unload', (event) => {
     const choice = dialog.showMessageBoxSync(win, {
       type: 'question',
@@ -50,6 +54,12 @@ function createWindow(): BrowserWindow {
     });
     if (choice === 0) event.preventDefault();
   });
+}
+app.on('browser-window-created', (_event, win) => promptBeforeUnload(win));
+
+function createWindow(): BrowserWindow {
+  const win = new BrowserWindow({ ...appWindowOptions(), show: false });
+  win.once('ready-to-show', () => win.show());
   if (devServer) void win.loadURL(devServer);
   else void win.loadURL(pathToFileURL(join(rendererDir(), 'index.html')).href);
   return win;

@@ -1,9 +1,10 @@
 /**
  * Electron hardening from Electron's security checklist, in one place: no navigation or new
- * windows outside the app's own pages (external http(s) links go to the system browser),
+ * windows outside the app's own pages (external http(s) links go to the system browser; an app
+ * page may open another app page in its own window),
  * every permission request denied, and IPC accepted only from our own frames.
  */
-import { app, session, shell, type IpcMainEvent, type WebContents } from 'electron';
+import { app, session, shell, type BrowserWindowConstructorOptions, type IpcMainEvent, type WebContents } from 'electron';
 
 /** True when `url` is one of the app's own pages (the built renderer, or the dev server). */
 export function isAppUrl(url: string, appOrigin: string): boolean {
@@ -16,7 +17,12 @@ export function isAppUrl(url: string, appOrigin: string): boolean {
   }
 }
 
-export function hardenApp(appOrigin: string, log: (m: string) => void): void {
+/**
+ * `appWindow` gives the options of a window the app opens on one of its own pages (window.open of
+ * an app URL, as a notebook's link to Annotate does): the same hardened preferences as the main
+ * window, never inherited from whatever asked.
+ */
+export function hardenApp(appOrigin: string, log: (m: string) => void, appWindow: () => BrowserWindowConstructorOptions): void {
   app.on('web-contents-created', (_event, contents: WebContents) => {
     contents.on('will-navigate', (event, url) => {
       if (isAppUrl(url, appOrigin)) return;
@@ -35,6 +41,7 @@ export function hardenApp(appOrigin: string, log: (m: string) => void): void {
       log('blocked a <webview>');
     });
     contents.setWindowOpenHandler(({ url }) => {
+      if (isAppUrl(url, appOrigin)) return { action: 'allow', overrideBrowserWindowOptions: appWindow() };
       openIfWeb(url);
       return { action: 'deny' };
     });

@@ -70,7 +70,8 @@ export function applyKernelEvent(model: NotebookModel, cellId: string, event: Ce
       waiting.delete(cellId);
       const stats = event.content.stats;
       if (event.content.execution_count !== null && event.content.execution_count !== model.cell(cellId).executionCount) model.setExecutionCount(cellId, event.content.execution_count);
-      model.setRun(cellId, { state: 'idle', lastRun: stats ? { ...stats, ok: event.content.status === 'ok' } : model.runs.get(cellId)?.lastRun });
+      if (stats) model.finishRun(cellId, { ...stats, ok: event.content.status === 'ok' });
+      else model.setRun(cellId, { state: 'idle', lastRun: model.runs.get(cellId)?.lastRun });
       return;
     }
   }

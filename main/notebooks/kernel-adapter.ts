@@ -41,7 +41,7 @@ export interface ManagedReply {
     cpu_ms?: number;
     memory: { numTensors: number; numBytes: number } | null;
     /** Tensors the cell created, and those of them it left alive (kernels/protocol.ts TensorReport). */
-    tensors?: { created: number; leaked: number; leakedBytes: number };
+    tensors?: { created: number; kept?: number; leaked: number; leakedBytes: number };
     energy?: EnergyReportLike;
   };
 }
@@ -122,6 +122,7 @@ export function kernelFactory(manager: KernelManagerPort, workspaceDir: string, 
                 cpuMs: m.cpu_ms,
                 backend,
                 tensorsCreated: m.tensors?.created,
+                tensorsKept: m.tensors?.kept,
                 tensorsLeaked: m.tensors?.leaked,
                 tensorsLeakedBytes: m.tensors?.leakedBytes,
                 energy: runEnergy(reply.metrics?.energy),

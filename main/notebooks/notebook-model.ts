@@ -3,9 +3,10 @@
  * knows nothing of any view; views (in the renderer, through the API) and the kernel (through
  * applyKernelEvent) change it, and every change is reported to one listener as a NotebookChange.
  */
-import type { CellData, CellRunState, NewCell, NotebookChange, NotebookEdit, NotebookOutput } from '../api/notebooks';
+import type { CellData, CellRunState, CellRunStats, NewCell, NotebookChange, NotebookEdit, NotebookOutput } from '../api/notebooks';
 import type { IpynbCell, IpynbNotebook } from './ipynb';
 import { joinMultiline, validateOutput } from './ipynb';
+import { runRecordOf, withRunRecord } from './run-record';
 
 export class NotebookEditError extends Error {
   readonly code = 'E_NOTEBOOK_EDIT';
@@ -33,6 +34,11 @@ export class NotebookModel {
   ) {
     this.nb = nb;
     this._version = startVersion;
+    // the footers of the last session's runs, as the file recorded them
+    for (const c of nb.cells) {
+      const lastRun = c.type === 'code' ? runRecordOf(c.metadata) : undefined;
+      if (lastRun) this.runs.set(c.id, { state: 'idle', lastRun });
+    }
   }
 
   onChange(listener: ChangeListener): void {
@@ -192,6 +198,15 @@ export class NotebookModel {
   setRun(cellId: string, run: CellRunState): void {
     this.runs.set(cellId, run);
     this.emit({ kind: 'run', cellId, run }, false);
+  }
+
+  /** A run has ended: its figures become the cell's footer and go into the cell's metadata, saved with the outputs. */
+  finishRun(cellId: string, lastRun: CellRunStats, endedAt = Date.now()): void {
+    const c = this.cell(cellId);
+    c.metadata = withRunRecord(c.metadata, lastRun, endedAt);
+    const run: CellRunState = { state: 'idle', lastRun };
+    this.runs.set(cellId, run);
+    this.emit({ kind: 'run', cellId, run }, true);
   }
 
   /** Announces a state change (dirty, saved, conflict) with a new version. */

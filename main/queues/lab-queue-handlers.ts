@@ -31,6 +31,7 @@ export interface LabQueueApi {
   'queues.get'(queueId: number): Promise<QueueSummary>;
   'queues.create'(options: CreateQueueOptions): Promise<QueueSummary>;
   'queues.open'(options: LabOpenQueue): Promise<QueueSummary>;
+  'queues.archive'(queueId: number): Promise<QueueSummary>;
   'queues.publishScores'(scores: LabScores): Promise<QueueSummary>;
   /** Leases the best `count` items to the cell's annotator (named `cell:NAME` in the label log). */
   'queues.take'(queueId: number, annotator: string, count: number): Promise<AnnotatorItem[]>;
@@ -81,6 +82,7 @@ const CHECKS: Record<LabQueueMethod, readonly Check<unknown>[]> = {
   'queues.get': [id],
   'queues.create': [createQueueCheck],
   'queues.open': [openCheck],
+  'queues.archive': [id],
   'queues.take': [id, annotator, t.number({ integer: true, min: 1, max: 100_000 })],
   'queues.label': [id, annotator, t.array(t.object({ sampleId: id, value: labelValue }), { maxLength: 100_000 })],
   'queues.labels': [id],
@@ -108,6 +110,7 @@ export function createLabQueueHandlers(service: QueueService): LabQueueHandlers 
     'queues.get': (queueId: number) => service.get(queueId),
     'queues.create': (options: CreateQueueOptions) => service.create(options),
     'queues.open': ({ dataset, ...rest }: LabOpenQueue) => service.open({ ...rest, datasetId: service.datasetId(dataset) }),
+    'queues.archive': (queueId: number) => service.archive(queueId),
     'queues.take': (queueId: number, name: string, count: number) => service.take(queueId, cellAnnotator(name), count),
     'queues.label': (queueId: number, name: string, labels: { sampleId: number; value: string }[]) => service.labelMany(queueId, cellAnnotator(name), labels),
     'queues.labels': (queueId: number) => service.labels(queueId),

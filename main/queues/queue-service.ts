@@ -155,10 +155,26 @@ export class QueueService implements Omit<QueuesApi, 'onDidChange'> {
     return d.id;
   }
 
-  /** The queue named `o.name` over the dataset, created with `o` when there is none (a cell run twice reuses it). */
+  /**
+   * The queue named `o.name` over the dataset, created with `o` when there is none (a cell run
+   * twice reuses it). An archived one is restored: a cell that opens a queue means to use it.
+   */
   async open(o: CreateQueueOptions): Promise<QueueSummary> {
     const existing = this.store.queues(o.datasetId).find((q) => q.name === o.name);
-    return existing ? this.summary(existing) : this.create(o);
+    if (!existing) return this.create(o);
+    return existing.archivedAt === null ? this.summary(existing) : this.restore(existing.id);
+  }
+
+  async archive(queueId: number): Promise<QueueSummary> {
+    this.store.setArchived(queueId, this.now());
+    this.notify(queueId);
+    return this.get(queueId);
+  }
+
+  async restore(queueId: number): Promise<QueueSummary> {
+    this.store.setArchived(queueId, null);
+    this.notify(queueId);
+    return this.get(queueId);
   }
 
   async publishScores(o: PublishScoresOptions): Promise<QueueSummary> {
@@ -311,6 +327,7 @@ export class QueueService implements Omit<QueuesApi, 'onDidChange'> {
    */
   async take(queueId: number, annotator: string, count: number): Promise<AnnotatorItem[]> {
     const q = this.store.queue(queueId);
+    if (q.archivedAt !== null) throw new ApiError('E_QUEUE_ARCHIVED', `Queue "${q.name}" is archived and hands out no items: lab.queues.open with its name, or Restore on the Review screen, brings it back.`);
     const leaseMs = q.settings.leaseSeconds * 1000;
     return this.store.transaction(() => {
       const held = this.store.held(q.id, annotator).slice(0, count);
@@ -473,6 +490,8 @@ export class QueueService implements Omit<QueuesApi, 'onDidChange'> {
 
   /** The item the annotator holds (a reload resumes it) and the one after it, leasing what is missing. */
   private state(q: StoredQueue, annotator: string): AnnotatorState {
+    // archiving released every lease: an annotator who had the screen open gets nothing more
+    if (q.archivedAt !== null) return { item: null, next: null, progress: this.progress(q, annotator, true) };
     const leaseMs = q.settings.leaseSeconds * 1000;
     const held = this.store.held(q.id, annotator).slice(0, 2);
     while (held.length < 2) {
@@ -522,6 +541,7 @@ export class QueueService implements Omit<QueuesApi, 'onDidChange'> {
       itemsPerMinute,
       medianSecondsPerItem,
       finished,
+      archived: q.archivedAt !== null,
     };
   }
 
@@ -539,6 +559,7 @@ export class QueueService implements Omit<QueuesApi, 'onDidChange'> {
       poolSize: dataset.sampleCount,
       classes: q.classes.map((value) => ({ value, name: dataset.classes?.[value] ?? value })),
       createdAt: q.createdAt,
+      archivedAt: q.archivedAt,
     };
   }
 }

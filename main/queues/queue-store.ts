@@ -15,6 +15,8 @@ export interface StoredQueue {
   settings: QueueSettings;
   classes: string[];
   createdAt: number;
+  /** When the queue was archived; null while annotators work in it. */
+  archivedAt: number | null;
 }
 
 export interface DatasetFacts {
@@ -69,7 +71,9 @@ export interface QueueStore {
   /** Sample ids of a dataset in position order (row i of the source is sampleIds[i]). */
   sampleIds(datasetId: number): Int32Array;
 
-  createQueue(q: Omit<StoredQueue, 'id' | 'createdAt' | 'modelVersion'>): StoredQueue;
+  createQueue(q: Omit<StoredQueue, 'id' | 'createdAt' | 'modelVersion' | 'archivedAt'>): StoredQueue;
+  /** Archives the queue at `at` (its leases go back to pending), or restores it with null. */
+  setArchived(queueId: number, at: number | null): void;
   queue(queueId: number): StoredQueue;
   queues(datasetId?: number): StoredQueue[];
   /**

@@ -18,6 +18,8 @@ export function registerQueues(dispatcher: Dispatcher, queues: QueueService): vo
         args: [createQueueCheck],
         run: (o) => queues.create(o),
       },
+      archive: { args: [id], run: (q) => queues.archive(q) },
+      restore: { args: [id], run: (q) => queues.restore(q) },
       publishScores: {
         args: [
           t.object({

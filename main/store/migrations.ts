@@ -162,6 +162,10 @@ const MIGRATIONS: readonly string[] = [
     environment TEXT                 -- JSON: backend, device, package versions, seeds, energy method
   ) WITHOUT ROWID;
   `,
+  /* 4 -> 5: a queue can be archived (main/queues): it keeps its items and labels but leaves the
+     annotators' list and hands out nothing until restored. A lab's simulated queues go there. */ `
+  ALTER TABLE queues ADD COLUMN archived_at INTEGER;
+  `,
 ];
 
 export const LATEST_VERSION = MIGRATIONS.length;

@@ -14,6 +14,7 @@ interface QueueRow {
   settings: string;
   classes: string;
   createdAt: number;
+  archivedAt: number | null;
 }
 
 interface LabelRow {
@@ -58,9 +59,9 @@ export class SqliteQueueStore implements QueueStore {
     const db = store.db;
     this.s = {
       createQueue: db.prepare(`INSERT INTO queues (dataset_id, name, strategy, settings, classes, created_at) VALUES (?, ?, ?, ?, ?, ?)`),
-      queue: db.prepare(`SELECT id, dataset_id AS datasetId, name, strategy, model_version AS modelVersion, settings, classes, created_at AS createdAt FROM queues WHERE id = ?`),
-      queues: db.prepare(`SELECT id, dataset_id AS datasetId, name, strategy, model_version AS modelVersion, settings, classes, created_at AS createdAt FROM queues ORDER BY id`),
-      queuesOf: db.prepare(`SELECT id, dataset_id AS datasetId, name, strategy, model_version AS modelVersion, settings, classes, created_at AS createdAt FROM queues WHERE dataset_id = ? ORDER BY id`),
+      queue: db.prepare(`SELECT id, dataset_id AS datasetId, name, strategy, model_version AS modelVersion, settings, classes, created_at AS createdAt, archived_at AS archivedAt FROM queues WHERE id = ?`),
+      queues: db.prepare(`SELECT id, dataset_id AS datasetId, name, strategy, model_version AS modelVersion, settings, classes, created_at AS createdAt, archived_at AS archivedAt FROM queues ORDER BY id`),
+      queuesOf: db.prepare(`SELECT id, dataset_id AS datasetId, name, strategy, model_version AS modelVersion, settings, classes, created_at AS createdAt, archived_at AS archivedAt FROM queues WHERE dataset_id = ? ORDER BY id`),
       // a multiplicative hash of the sample id, seeded by the queue: a repeatable shuffle in one statement
       fill: db.prepare(
         `INSERT OR IGNORE INTO queue_items (queue_id, sample_id, score)
@@ -104,6 +105,8 @@ export class SqliteQueueStore implements QueueStore {
       ofSample: db.prepare(`${LABEL_SELECT} WHERE d.name = ? AND s.position = ? AND l.annotator_id IS NOT NULL ORDER BY l.id`),
       sampleAt: db.prepare(`SELECT s.id, s.dataset_id AS datasetId FROM samples s JOIN datasets d ON d.id = s.dataset_id WHERE d.name = ? AND s.position = ?`),
       queueByName: db.prepare(`SELECT id FROM queues WHERE dataset_id = ? AND name = ?`),
+      archive: db.prepare(`UPDATE queues SET archived_at = ? WHERE id = ?`),
+      releaseAll: db.prepare(`UPDATE queue_items SET status = 'pending', annotator_id = NULL, lease_expires_at = NULL WHERE queue_id = ? AND status = 'leased'`),
       sampleIds: db.prepare(`SELECT id FROM samples WHERE dataset_id = ? ORDER BY position`).pluck(),
     };
   }
@@ -148,7 +151,17 @@ export class SqliteQueueStore implements QueueStore {
     return Int32Array.from(this.s.sampleIds.all(datasetId) as number[]);
   }
 
-  createQueue(q: Omit<StoredQueue, 'id' | 'createdAt' | 'modelVersion'>): StoredQueue {
+  setArchived(queueId: number, at: number | null): void {
+    this.store.db
+      .transaction(() => {
+        this.queue(queueId);
+        this.s.archive.run(at, queueId);
+        if (at !== null) this.s.releaseAll.run(queueId);
+      })
+      .immediate();
+  }
+
+  createQueue(q: Omit<StoredQueue, 'id' | 'createdAt' | 'modelVersion' | 'archivedAt'>): StoredQueue {
     this.dataset(q.datasetId);
     try {
       const id = Number(this.s.createQueue.run(q.datasetId, q.name, q.strategy, JSON.stringify(q.settings), JSON.stringify(q.classes), this.now()).lastInsertRowid);

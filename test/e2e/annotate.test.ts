@@ -149,6 +149,36 @@ describe('the annotator screen in Chromium', () => {
     await page.close();
   });
 
+  it("an archived queue leaves the annotators' list and stops handing out items; Review keeps it under Archived and Restore brings it back", async () => {
+    const q = await call<QueueSummary>('queues.create', { datasetId: queue.datasetId, name: 'simulation run 1', strategy: 'random', classes: queue.classes.map((c) => c.value), overlap: 0 });
+    const page = await chrome.browser.newPage();
+    // an annotator is at work in it when it is archived
+    await page.goto(`${h.server.urlWithToken}#/annotate?queue=${q.id}&annotator=cy`);
+    await page.locator('.annotate-stage [data-sample-id]').waitFor();
+    await page.goto(`${h.server.urlWithToken}#/review?queue=${q.id}`);
+    await page.locator('button.archive-queue').click();
+    await page.locator('.archived-badge').waitFor();
+    expect((await call<QueueSummary>('queues.get', q.id)).counts.leased).toBe(0);
+    await page.goto(`${h.server.urlWithToken}#/annotate?queue=${q.id}&annotator=cy`);
+    expect(await page.locator('.annotate-done').textContent()).toMatch(/This queue was archived/);
+    // the picker offers the queues in use only
+    await page.goto(`${h.server.urlWithToken}#/annotate`);
+    await page.locator('#queue-select').waitFor();
+    const offered = await page.locator('#queue-select option').allTextContents();
+    expect(offered.some((o) => o.startsWith('ambiguous digits'))).toBe(true);
+    expect(offered.some((o) => o.startsWith('simulation run 1'))).toBe(false);
+    await page.goto(`${h.server.urlWithToken}#/review`);
+    const row = page.locator(`.review-archived li[data-queue-id="${q.id}"]`);
+    await row.waitFor();
+    expect(await row.textContent()).toMatch(/simulation run 1/);
+    await page.screenshot({ path: 'test-results/review-archived.png' });
+    await row.locator('button.restore-queue').click();
+    await page.locator('.review-queues a', { hasText: 'simulation run 1' }).waitFor();
+    expect(await page.locator('.review-archived').count()).toBe(0);
+    expect((await call<QueueSummary>('queues.get', q.id)).archivedAt).toBeNull();
+    await page.close();
+  });
+
   it('a team lead creates a diversity queue on its own screen; the annotator exports their labels to a file and importing it again changes nothing', async () => {
     const page = await chrome.browser.newPage();
     const errors: string[] = [];

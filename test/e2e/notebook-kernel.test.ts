@@ -125,4 +125,34 @@ describe('running cells on the kernel', () => {
     expect((await outputText(page, 'slow')).match(/tick \d/g)).toEqual(['tick 0', 'tick 1', 'tick 2', 'tick 3', 'tick 4', 'tick 5']);
     await page.close();
   }, 180_000);
+  it("lists the kernel's variables with types, tensor dtypes, shapes and bytes, and follows each run", async () => {
+    writeNotebook(h.workspaceDir, 'vars.ipynb', [
+      code('decl', "import * as tf from '@tensorflow/tfjs';\nconst weights = tf.zeros([2, 3]);\nconst lr = 0.01;\nconst note = 'x'.repeat(500);"),
+      code('more', 'const bias = tf.ones([3], "int32");'),
+    ]);
+    const page = await chrome.browser.newPage();
+    await openNotebook(page, h.server.urlWithToken, 'vars.ipynb');
+    await page.locator('[data-cell-id="decl"]').click();
+    await page.keyboard.press('Shift+Enter');
+    await page.waitForFunction(() => document.querySelector('[data-cell-id="decl"] .prompt')?.textContent === '[1]', undefined, { timeout: 120_000 });
+    await page.locator('.toolbar [data-command="variables"]').click();
+    const row = (name: string) => page.locator(`.variables-panel tr[data-name="${name}"]`);
+    await row('weights').waitFor();
+    expect(await row('weights').locator('td.type').innerText()).toBe('Tensor float32 [2, 3]');
+    expect(await row('weights').locator('td.num').innerText()).toBe('24 B');
+    expect(await row('lr').locator('td.type').innerText()).toBe('number');
+    expect(await row('lr').locator('td.preview').innerText()).toBe('0.01');
+    // a long value stays on one line: every row is as tall as a short one
+    const [short, long] = await Promise.all([row('lr').boundingBox(), row('note').boundingBox()]);
+    expect(long!.height).toBeLessThanOrEqual(short!.height + 1);
+    expect(await row('bias').count()).toBe(0);
+    // the open panel follows the next run
+    await page.locator('[data-cell-id="more"] .prompt').click();
+    await page.keyboard.press('Shift+Enter');
+    await row('bias').waitFor({ timeout: 60_000 });
+    expect(await row('bias').locator('td.type').innerText()).toBe('Tensor int32 [3]');
+    mkdirSync('test-results', { recursive: true });
+    await page.screenshot({ path: 'test-results/notebook-variables.png' });
+    await page.close();
+  }, 180_000);
 });

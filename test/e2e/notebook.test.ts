@@ -304,6 +304,23 @@ describe('the notebook in Chromium', () => {
     await page.close();
   }, 90_000);
 
+  it("opens an app link in a cell's output (a lab's link to Annotate) beside the notebook, which stays open", async () => {
+    const link = { output_type: 'display_data', data: { 'text/markdown': '**Your turn:** open [Annotate → you are the oracle](#/annotate?queue=7) and label 20 digits.' }, metadata: {} };
+    writeNotebook(h.workspaceDir, 'beside.ipynb', [code('wait', 'lab.markdown(link)', [link], 1)]);
+    const { page } = await newPage();
+    await openNotebook(page, h.server.urlWithToken, 'beside.ipynb');
+    const opened = page.context().waitForEvent('page');
+    await page.locator('[data-cell-id="wait"] .outputs a', { hasText: 'Annotate' }).click();
+    const annotate = await opened;
+    await annotate.locator('.view-header h1', { hasText: 'Annotate' }).waitFor();
+    expect(new URL(annotate.url()).hash).toBe('#/annotate?queue=7');
+    // the notebook did not move
+    expect(new URL(page.url()).hash).toBe('#/notebook?path=beside.ipynb');
+    expect(await page.locator('[data-cell-id="wait"]').count()).toBe(1);
+    await annotate.close();
+    await page.close();
+  });
+
   it('asks before leaving unsaved work when autosave is off, and saves it on the way out when autosave is on', async () => {
     const file = writeNotebook(h.workspaceDir, 'leave.ipynb', [code('c', 'const a = 1;')]);
     const before = readFileSync(file, 'utf8');

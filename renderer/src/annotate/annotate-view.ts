@@ -64,7 +64,8 @@ export class AnnotateView implements View {
   }
 
   private async renderPicker(queueId: number, annotator: string): Promise<void> {
-    const queues = await this.api.queues.list();
+    // archived queues (a lab's simulations, finished work) are not offered; Review lists them
+    const queues = (await this.api.queues.list()).filter((q) => q.archivedAt === null);
     const name = h('input', { id: 'annotator-name', required: true, maxlength: 100, value: annotator || localStorage.getItem(NAME_KEY) || '', autocomplete: 'name' });
     const select = h('select', { id: 'queue-select' }, ...queues.map((q) => h('option', { value: String(q.id), selected: q.id === queueId }, `${q.name} · ${q.datasetName} (${q.counts.done} of ${q.settings.target})`)));
     const form = h(
@@ -82,7 +83,7 @@ export class AnnotateView implements View {
     });
     this.el.root.append(
       h('header', { class: 'view-header' }, h('h1', {}, 'Annotate'), h('p', { class: 'muted' }, 'Label the samples the model is least sure about, one at a time, from the keyboard.')),
-      queues.length ? form : h('p', { class: 'muted' }, 'No queues yet. Create one here, or a notebook cell or a lab creates one over a dataset (lab.queues.open).'),
+      queues.length ? form : h('p', { class: 'muted' }, 'No queues to label. Create one here, or a notebook cell or a lab creates one over a dataset (lab.queues.open). Archived queues are on the Review screen.'),
       h('p', {}, h('a', { href: '#/new-queue', class: 'new-queue-link' }, 'New queue…')),
     );
   }
@@ -203,7 +204,7 @@ export class AnnotateView implements View {
   }
 
   private show(state: AnnotatorState): void {
-    this.showItem(state.item);
+    this.showItem(state.item, state.progress.archived);
     this.setNext(state.next);
     this.renderProgress(state.progress);
   }
@@ -214,7 +215,8 @@ export class AnnotateView implements View {
     if (next?.display.kind === 'image') void Object.assign(new Image(), { src: next.display.src }).decode().catch(() => {});
   }
 
-  private showItem(item: AnnotatorItem | null): void {
+  /** Shows the item, or when there is none, why: the queue is done, or it was archived. */
+  private showItem(item: AnnotatorItem | null, archived = false): void {
     this.item = item;
     this.shownAt = performance.now();
     this.el.status.classList.remove('error');
@@ -224,7 +226,9 @@ export class AnnotateView implements View {
       this.el.sample.replaceChildren(renderSample(item.display, { large: true }));
       this.el.sample.dataset.sampleId = String(item.sampleId);
     } else {
-      this.el.sample.replaceChildren(h('p', { class: 'annotate-done' }, 'Nothing left to label in this queue. Thank you!'));
+      this.el.sample.replaceChildren(
+        h('p', { class: 'annotate-done' }, archived ? 'This queue was archived: it hands out nothing more. Restore it on the Review screen to go on.' : 'Nothing left to label in this queue. Thank you!'),
+      );
       delete this.el.sample.dataset.sampleId;
     }
     this.renderSuggestion();

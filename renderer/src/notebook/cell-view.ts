@@ -329,13 +329,14 @@ export class CellView {
       const parts = [formatMs(last.wallMs)];
       if (last.backend) parts.push(last.backend);
       if (last.tensorsCreated !== undefined) parts.push(`${last.tensorsCreated} tensor${last.tensorsCreated === 1 ? '' : 's'} created`);
+      if (last.tensorsKept) parts.push(`${last.tensorsKept} kept in variables`);
       const leakedBytes = last.tensorsLeakedBytes ? ` (${formatBytes(last.tensorsLeakedBytes)})` : '';
       if (last.tensorsLeaked) parts.push(`${last.tensorsLeaked} leaked${leakedBytes}`);
       // the kernel's own text: it marks an estimate with "≈ … est.", a bare number would not
       if (last.energy) parts.push(last.energy.short);
       this.footer.textContent = parts.join(' · ');
       const leakHelp = last.tensorsLeaked
-        ? `${last.tensorsLeaked} of the tensors this run created are still alive${leakedBytes}: dispose them (tf.dispose) or create them inside tf.tidy, unless you meant to keep them.`
+        ? `${last.tensorsLeaked} of the tensors this run created are still alive${leakedBytes} and no variable holds them, so nothing can dispose them any more: create them inside tf.tidy, or keep them in a variable and tf.dispose them when done.`
         : '';
       this.footer.title = [last.energy?.text, leakHelp].filter(Boolean).join('\n');
       this.footer.dataset.energy = last.energy?.source ?? 'none';

@@ -316,6 +316,15 @@ export class NotebookView implements View, CellHost {
       if (unsaved && this.autosaveOff) e.preventDefault();
     };
     window.addEventListener('beforeunload', beforeUnload);
+    // an app link in a cell's output (a lab's "open Annotate") opens beside the notebook, not over
+    // it: the cell that printed it is usually waiting for what the person does there
+    const openBeside = (e: MouseEvent) => {
+      const link = (e.target as Element | null)?.closest?.('.outputs a[href^="#/"]');
+      if (!link || e.defaultPrevented || e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey) return;
+      e.preventDefault();
+      window.open(new URL(link.getAttribute('href')!, location.href).href, '_blank');
+    };
+    this.cellsEl.addEventListener('click', openBeside);
     const resize = new ResizeObserver(() => {
       for (const v of this.views.values()) v.layout();
     });
@@ -323,6 +332,7 @@ export class NotebookView implements View, CellHost {
     this.cleanup.push(
       () => document.removeEventListener('keydown', onKey),
       () => window.removeEventListener('beforeunload', beforeUnload),
+      () => this.cellsEl.removeEventListener('click', openBeside),
       () => resize.disconnect(),
     );
     void this.api.settings.get().then((s) => (this.autosaveOff = s['notebook.autosaveSeconds'] === 0));

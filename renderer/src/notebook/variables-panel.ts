@@ -18,23 +18,24 @@ export function renderVariables(host: HTMLElement, vars: NotebookVariable[] | st
     host.replaceChildren(h('p', { class: 'muted' }, 'No variables yet. Run a cell that declares one.'));
     return;
   }
+  // four columns fit the panel: a tensor's dtype and shape go with its type ("Tensor float32 [898, 64]")
   host.replaceChildren(
     h(
       'table',
       { class: 'data-table variables' },
-      h('thead', {}, h('tr', {}, h('th', {}, 'Name'), h('th', {}, 'Type'), h('th', {}, 'Shape'), h('th', {}, 'Size'), h('th', {}, 'Value'))),
+      h('thead', {}, h('tr', {}, h('th', {}, 'Name'), h('th', {}, 'Type'), h('th', {}, 'Size'), h('th', {}, 'Value'))),
       h(
         'tbody',
         {},
         ...vars.map((v) =>
           h(
             'tr',
-            {},
+            { 'data-name': v.name },
             h('td', { class: 'name' }, v.name),
-            h('td', {}, v.dtype ? `${v.type} ${v.dtype}` : v.type),
-            h('td', {}, v.shape ? `[${v.shape.join(', ')}]` : ''),
+            h('td', { class: 'type' }, [v.type, v.dtype, v.shape ? `[${v.shape.join(', ')}]` : undefined].filter(Boolean).join(' ')),
             h('td', { class: 'num' }, bytes(v.bytes)),
-            h('td', { class: 'preview' }, v.preview ?? ''),
+            // one line each: a long value would make every row as tall as its preview
+            h('td', { class: 'preview', title: v.preview ?? '' }, v.preview ?? ''),
           ),
         ),
       ),

@@ -119,7 +119,7 @@ describe('a kernel process runs TypeScript cells with Jupyter semantics', () => 
     expect(after.numBytes).toBe(before - 400);
   });
 
-  it('reports per cell the tensors it created and those of them it left alive, with their bytes', async () => {
+  it('reports per cell the tensors it created, those a variable keeps and those it leaked, with their bytes', async () => {
     await k.run("import * as tf from '@tensorflow/tfjs';");
     const made = await k.run(
       [
@@ -127,15 +127,26 @@ describe('a kernel process runs TypeScript cells with Jupyter semantics', () => 
         'const flat = grid.reshape([100]);',
         'tf.tidy(() => { tf.square(tf.ones([5])); });',
         'tf.dispose(tf.zeros([7]));',
+        // nothing holds these two: the second shares the first one's 64-byte buffer
+        'tf.ones([16]).reshape([4, 4]);',
       ].join('\n'),
     );
     const t = made.reply.metrics!.tensors!;
-    // grid, flat, the two in tidy, the one disposed; both leaked ones share one 400-byte buffer
-    expect(t.created).toBe(5);
-    expect(t.leaked).toBe(2);
-    expect(t.leakedBytes).toBe(400);
+    // grid, flat, the two in tidy, the one disposed, the two lost ones
+    expect(t).toEqual({ created: 7, kept: 2, leaked: 2, leakedBytes: 64 });
+    // held deep in a variable (an object in an array in a Map) is kept; a tensor only a closure holds is out of reach
+    const deep = await k.run("const registry = new Map([['a', [{ w: tf.zeros([3]) }]]]);\nconst hidden = (() => { const t = tf.zeros([2]); return () => t; })();");
+    expect(deep.reply.metrics!.tensors).toEqual({ created: 2, kept: 1, leaked: 1, leakedBytes: 8 });
+    // a model's weights and its optimizer's slots are the model's
+    const model = await k.run(
+      "const m = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [3] })] });\nm.compile({ optimizer: 'adam', loss: 'meanSquaredError' });\nawait m.fit(tf.ones([4, 3]), tf.ones([4, 2]), { epochs: 1, verbose: 0 });",
+    );
+    const mt = model.reply.metrics!.tensors!;
+    expect(mt.kept).toBeGreaterThanOrEqual(2);
+    // what fit() leaves: the two training tensors passed in without a variable
+    expect(mt.leaked).toBe(2);
     // disposing earlier tensors is not a leak of this cell; a cell without tensors creates none
-    expect((await k.run('tf.dispose([grid, flat])')).reply.metrics!.tensors).toEqual({ created: 0, leaked: 0, leakedBytes: 0 });
+    expect((await k.run('tf.dispose([grid, flat])')).reply.metrics!.tensors).toEqual({ created: 0, kept: 0, leaked: 0, leakedBytes: 0 });
   });
 
   it('updates a display in place (progress bar)', async () => {

@@ -26,8 +26,8 @@ it('a notebook opened in the workspace runs its cells in a real kernel and gets 
     expect(JSON.stringify(cells[0].outputs)).toContain('sum is 6');
     expect(JSON.stringify(cells[3].outputs)).toContain('sum of doubled is 12');
     expect(code.every((id) => now.runs[id].lastRun!.ok)).toBe(true);
-    // the footer's figures: the first cell keeps x (3 floats) and the sum it never disposed (1)
-    expect(now.runs[code[0]].lastRun).toMatchObject({ tensorsLeaked: 2, tensorsLeakedBytes: 16 });
+    // the footer's figures: the first cell's variable x keeps its 3 floats; the sum it never disposed (1 float) is lost
+    expect(now.runs[code[0]].lastRun).toMatchObject({ tensorsKept: 1, tensorsLeaked: 1, tensorsLeakedBytes: 4 });
     expect(now.runs[code[0]].lastRun!.tensorsCreated).toBeGreaterThanOrEqual(2);
     expect(now.runs[code[2]].lastRun).toMatchObject({ tensorsCreated: 0, tensorsLeaked: 0 });
     expect(now.kernel.backend).toBeTruthy();

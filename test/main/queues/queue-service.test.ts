@@ -61,6 +61,35 @@ describe('queue service over the workspace database', () => {
     expect((await w.service.get(q.id)).modelVersion).toBe('m1');
   });
 
+  it('archives a queue: it hands out nothing, its labels stay, held items go back; open() by name or restore() brings it back', async () => {
+    const w = workspace(20);
+    const q = await w.service.create({ datasetId: w.datasetId, name: 'simulation', strategy: 'random', classes: CLASSES, overlap: 0 });
+    const ana = await w.service.resume(q.id, 'ana');
+    await w.service.label(q.id, 'ana', ana.item!.sampleId, 'cat');
+    await w.service.labelMany(q.id, 'cell:oracle', (await w.service.take(q.id, 'cell:oracle', 3)).map((i) => ({ sampleId: i.sampleId, value: 'dog' })));
+    const changesBefore = w.changes.length;
+
+    const archived = await w.service.archive(q.id);
+    expect(archived.archivedAt).toEqual(expect.any(Number));
+    expect(w.changes.length).toBeGreaterThan(changesBefore);
+    // nothing is out with an annotator any more, and the four labels are kept
+    expect(archived.counts).toMatchObject({ leased: 0, done: 4 });
+    expect((await w.service.labels(q.id)).values).toHaveLength(4);
+    expect((await w.service.list()).find((x) => x.id === q.id)?.archivedAt).toBe(archived.archivedAt);
+    // an annotator who had the screen open is told, and gets nothing
+    const after = await w.service.resume(q.id, 'ana');
+    expect(after).toMatchObject({ item: null, next: null, progress: { archived: true, finished: true, labeledByMe: 1 } });
+    await expect(w.service.take(q.id, 'cell:oracle', 1)).rejects.toThrow(/Queue "simulation" is archived .*lab\.queues\.open with its name, or Restore on the Review screen/);
+
+    // a cell opening it by name means to use it again
+    const reopened = await w.service.open({ datasetId: w.datasetId, name: 'simulation', strategy: 'random', classes: CLASSES });
+    expect(reopened).toMatchObject({ id: q.id, archivedAt: null });
+    expect((await w.service.resume(q.id, 'ana')).item).not.toBeNull();
+    await w.service.archive(q.id);
+    expect((await w.service.restore(q.id)).archivedAt).toBeNull();
+    await expect(w.service.archive(9999)).rejects.toThrow(/No queue with id 9999/);
+  });
+
   it('refuses scores that do not fit, naming the numbers', async () => {
     const w = workspace(10);
     const q = await w.service.create({ datasetId: w.datasetId, name: 'q', strategy: 'entropy', classes: CLASSES });
