@@ -16,6 +16,7 @@ import type { PacksService } from './packs/packs-service';
 import { packOfNotebook, trustGatedKernels } from './packs/trust-gate';
 import { packDatasetImporter, storeEnvironment, storeProgressSource } from './packs/store-adapters';
 import { ProgressRecorder } from './packs/progress-recorder';
+import { registerLabSeeds } from './packs/seed-requests';
 import { appVersion } from './paths';
 import { QueueService, registerLabQueues, registerQueues } from './queues';
 import { Dispatcher } from './rpc/dispatcher';
@@ -148,6 +149,8 @@ export function createWorkspace(options: WorkspaceOptions): Workspace {
       return (handler as (...a: unknown[]) => unknown)(...args);
     });
   }
+  // lab.seed in cells: a named seed joins the lab's reproducibility record
+  registerLabSeeds(labRequests, progress);
   // lab.queues in cells: open a queue, publish scores, read labels, retrain when it asks (long polls)
   registerLabQueues(labRequests, queues);
   const kernels = new KernelManager({

@@ -9,6 +9,7 @@ import type { LabEnergyApi } from '../energy/kernel-energy';
 import { toJsonValue, toMimeBundle } from '../runtime/rich-display';
 import { createDatasetsLabApi, type DatasetsLabApi, type LabelsLabApi } from './datasets';
 import { createQueuesLabApi, type QueuesLabApi } from './queues';
+import { createSeedsLabApi } from './seeds';
 
 /** What the kernel gives the lab API: outputs are tagged with the cell that is running. */
 export interface LabHost {
@@ -96,6 +97,14 @@ export interface LabApi {
    * Returns nothing, so a cell ending with a check shows only the check.
    */
   check(name: string, condition: unknown, detail?: string): void;
+  /**
+   * Names a seed the cell uses and returns it: `shuffle(rows, lab.seed('split', 7))`. A lab's
+   * hand-in lists every named seed (with the dataset splits' seeds) in its reproducibility record.
+   * Without `value`, the seed last set under `name` in this kernel session, or else a fixed seed
+   * derived from the name (the same in every session and on every machine). Setting a name again
+   * replaces its value. A seed is a whole number from 0 to 4294967295; anything else is a RangeError.
+   */
+  seed(name: string, value?: number): number;
   /** Asks main for something (`lab.request('datasets.list')`). */
   request<T = unknown>(method: string, ...args: unknown[]): Promise<T>;
   /** The workspace's datasets: `await lab.datasets.load('iris', { seed: 1 })` gives train/test tensors. */
@@ -242,6 +251,8 @@ export function createLabApi(host: LabHost): LabApi {
       host.publish('display_data', { data: { [MIME.check]: result, 'text/plain': text }, metadata: { 'mlsys-lab': { check: result } } });
     },
     request: (method, ...args) => host.request(method, args) as Promise<never>,
+    // recording is best effort: a kernel without a lab to record into still gets its seed
+    ...createSeedsLabApi((name, value) => void host.request('seeds.record', [name, value]).catch(() => undefined)),
     ...createDatasetsLabApi(host.loadTf ?? (() => import('@tensorflow/tfjs')), (method, args) => host.request(method, args)),
     ...createQueuesLabApi((method, args) => host.request(method, args)),
     get energy(): LabEnergyApi {

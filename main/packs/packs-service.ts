@@ -280,7 +280,7 @@ export class PacksService implements Omit<PacksApi, 'onDidImport'> {
   private async importSource(source: PackSource): Promise<PackImportResult> {
     await this.options.ready;
     // Everything is verified (and held in memory, within the limits) before the first write.
-    const pack = await verifyPack(source, { keepData: true });
+    const pack = await verifyPack(source, { keepData: true, limits: this.limits });
     this.checkAppVersion(pack, source.origin);
     const installed = await installPack(pack, this.options.packsDir);
     if (installed.status === 'updated' && installed.previousManifest && this.options.notebooksDir) {
@@ -339,7 +339,7 @@ export class PacksService implements Omit<PacksApi, 'onDidImport'> {
       const { mtimeMs } = await stat(join(dir, MANIFEST_FILE));
       const cached = this.builtinCache.get(dir);
       if (cached && cached.mtimeMs === mtimeMs) return cached.loaded;
-      const pack = await verifyPack(await readPackFolder(dir, this.limits));
+      const pack = await verifyPack(await readPackFolder(dir, this.limits), { limits: this.limits });
       this.checkAppVersion(pack, dir);
       const loaded = { dir, source, manifest: pack.manifest, signer: pack.signer, manifestSha256: pack.manifestSha256 };
       this.builtinCache.set(dir, { mtimeMs, loaded });

@@ -1,13 +1,14 @@
 /**
  * Verifies a pack completely before anything of it is written: the manifest is valid, the
- * signature (if any) matches the manifest, the files are exactly the ones listed, and each has the
- * SHA-256 the manifest gives. Imports, `pack validate`, `pack verify` and the built-in labs all go
- * through here.
+ * signature (if any) matches the manifest, the files are exactly the ones listed, each has the
+ * SHA-256 the manifest gives, and each dataset has the rows the manifest declares. Imports,
+ * `pack validate`, `pack verify`, `pack check` and the built-in labs all go through here.
  */
 import { createHash } from 'node:crypto';
+import { countDatasetRows } from './dataset-rows';
 import { PackError } from './errors';
-import { MAX_MANIFEST_BYTES, MAX_SIGNATURE_BYTES, formatBytes } from './limits';
-import { MANIFEST_FILE, SIGNATURE_FILE, parseManifest, type PackManifest } from './manifest';
+import { DEFAULT_LIMITS, MAX_MANIFEST_BYTES, MAX_SIGNATURE_BYTES, formatBytes, type PackLimits } from './limits';
+import { MANIFEST_FILE, SIGNATURE_FILE, parseManifest, type PackDataset, type PackManifest } from './manifest';
 import type { PackSource, PackSourceFile } from './pack-source';
 import { verifyManifestSignature, type Signer } from './signature';
 
@@ -38,7 +39,20 @@ async function readSmall(file: PackSourceFile, max: number, where: string): Prom
   return file.read();
 }
 
-export async function verifyPack(source: PackSource, options: { keepData?: boolean } = {}): Promise<VerifiedPack> {
+/** Refuses a dataset whose file does not have the rows its manifest entry declares. */
+async function checkRows(manifest: PackManifest, dataset: PackDataset, data: Buffer | null, where: string, limits: PackLimits): Promise<void> {
+  // a gzipped dataset may inflate to what a whole pack may hold, no more
+  const counted = await countDatasetRows(dataset, data, { paths: Object.keys(manifest.files), where, maxBytes: limits.maxTotalBytes });
+  if (counted === dataset.rows) return;
+  const i = manifest.datasets.indexOf(dataset);
+  throw new PackError(
+    'E_PACK_INTEGRITY',
+    `Pack "${manifest.id}": ${dataset.path} has ${counted} ${dataset.format === 'images' ? 'image' : 'row'}${counted === 1 ? '' : 's'}, the manifest says ${dataset.rows}. Correct datasets[${i}].rows in ${MANIFEST_FILE} (authors), or ask the pack's author for a new copy`,
+  );
+}
+
+/** `limits` bound what a gzipped dataset may inflate to while its rows are counted. */
+export async function verifyPack(source: PackSource, options: { keepData?: boolean; limits?: PackLimits } = {}): Promise<VerifiedPack> {
   const at = (path: string) => `${source.origin}${source.kind === 'zip' ? ':' : '/'}${path}`;
   const byPath = new Map(source.files.map((f) => [f.path, f]));
 
@@ -74,6 +88,8 @@ export async function verifyPack(source: PackSource, options: { keepData?: boole
     );
   }
 
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  const datasetFiles = new Map(manifest.datasets.filter((d) => d.format !== 'images').map((d) => [d.path, d]));
   const files = new Map<string, Buffer>();
   for (const file of source.files) {
     if (file.path === MANIFEST_FILE || file.path === SIGNATURE_FILE) continue;
@@ -83,7 +99,10 @@ export async function verifyPack(source: PackSource, options: { keepData?: boole
     if (actual !== expected) {
       throw new PackError('E_PACK_INTEGRITY', `${at(file.path)}: SHA-256 is ${actual}, but ${MANIFEST_FILE} says ${expected}. The file was changed after the pack was built (authors: "mlsys-lab pack build" refreshes the hashes)`);
     }
+    const dataset = datasetFiles.get(file.path);
+    if (dataset) await checkRows(manifest, dataset, data, at(file.path), limits);
     if (options.keepData) files.set(file.path, data);
   }
+  for (const dataset of manifest.datasets) if (dataset.format === 'images') await checkRows(manifest, dataset, null, at(dataset.path), limits);
   return { manifest, manifestBytes, manifestSha256: sha256Hex(manifestBytes), signatureBytes, signer, files };
 }

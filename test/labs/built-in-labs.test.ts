@@ -1,11 +1,16 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { refreshManifest } from '../../main/packs/author';
 import { countChecks } from '../../main/packs/check-cells';
 import { openPackSource } from '../../main/packs/pack-source';
 import { verifyPack } from '../../main/packs/verify-pack';
 import { parseIpynb } from '../../main/notebooks/ipynb';
+import type { NotebookDocument } from '../../main/api/notebooks';
+import type { SubmissionFile } from '../../main/api/packs';
+import { readSubmission } from '../../main/packs/submission';
+import { createWorkspace } from '../../main/workspace';
 
 // Fast structural checks of every lab shipped in labs/; running them headless is `npm run labs:check`.
 const labsDir = join(__dirname, '..', '..', 'labs');
@@ -37,4 +42,29 @@ describe('built-in labs', () => {
       });
     }
   }
+});
+
+describe('a built-in lab run in the app', () => {
+  it('04-skew-drift: its hand-in lists the seeds its cells name with lab.seed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mlsys-lab-04-'));
+    const ws = createWorkspace({ workspaceDir: join(dir, 'ws'), labsDir, mode: 'browser', log: () => {} });
+    const call = <T>(method: string, ...args: unknown[]) => ws.dispatcher.call(method, args) as Promise<T>;
+    try {
+      const doc = await call<NotebookDocument>('notebooks.open', { pack: 'skew-drift', notebook: 'skew-drift.ipynb' });
+      const cells = doc.cells.filter((c) => c.type === 'code').map((c) => c.id);
+      await call('notebooks.run', doc.path, cells);
+      let now = doc;
+      for (let i = 0; i < 600 && !cells.every((id) => now.runs[id]?.state === 'idle' && now.runs[id]?.lastRun); i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        now = await call<NotebookDocument>('notebooks.get', doc.path);
+      }
+      expect(cells.map((id) => now.runs[id]?.lastRun?.ok)).toEqual(cells.map(() => true));
+      const file = await call<SubmissionFile>('packs.exportSubmission', 'skew-drift', 'Ada');
+      const { submission } = await readSubmission(readFileSync(file.path), basename(file.path));
+      expect(submission.reproducibility.seeds).toEqual({ 'anemometer outage': 2015, 'random splits': 7 });
+    } finally {
+      await ws.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

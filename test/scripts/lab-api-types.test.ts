@@ -51,6 +51,13 @@ describe('the lab API declarations cells see in the editor', () => {
   }, 60_000);
 });
 
+describe('lab.seed in the editor', () => {
+  it('takes a name and an optional number and gives a number', () => {
+    expect(typeErrors(`const s: number = lab.seed('shuffle', 7) + lab.seed('init');`)).toEqual([]);
+    expect(typeErrors(`lab.seed(7);`).join('\n')).toMatch(/not assignable to parameter of type 'string'/);
+  }, 60_000);
+});
+
 describe('lab.energy in the editor', () => {
   it('types lab.energy.measure and its report', () => {
     expect(

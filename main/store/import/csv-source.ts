@@ -6,7 +6,7 @@ import { TableSchema, looksLikeHeader } from './table-schema';
 import { StoreError } from '../store-errors';
 
 /** Rows read before column types and the header are decided. */
-const SNIFF_ROWS = 1000;
+export const SNIFF_ROWS = 1000;
 
 /** CSV or TSV, optionally gzipped, streamed; header and column types are detected from the first rows. */
 export async function csvSource(path: string, delimiter: ',' | '\t', options: SourceOptions): Promise<ImportSource> {
@@ -99,6 +99,15 @@ export { isRejected };
  * "n_samples,n_features,class_0,class_1,..." and whose rows are n_features values and a class
  * index; null for any other file.
  */
+/**
+ * Whether the importer reads the first record as a header (or scikit-learn's preamble) rather
+ * than as a row; `records` are the file's first records (up to SNIFF_ROWS of them are looked at).
+ */
+export function firstRecordIsHeader(records: readonly CsvRecord[]): boolean {
+  if (!records.length) return false;
+  return sklearnPreamble(records) !== null || looksLikeHeader(records[0].fields, records.slice(1, SNIFF_ROWS).map((r) => r.fields));
+}
+
 function sklearnPreamble(records: readonly CsvRecord[]): string[] | null {
   if (records.length < 2) return null;
   const [n, f, ...names] = records[0].fields;

@@ -47,7 +47,7 @@ describe('building a .labpack', () => {
 
   it('refreshes the manifest’s file list and hashes, keeping every other field', async () => {
     const dir = writePackFolder(join(root, 'p'));
-    writeFileSync(join(dir, 'data/points.csv'), 'x,y\n5,6\n');
+    writeFileSync(join(dir, 'data/points.csv'), 'x,y\n5,6\n7,8\n'); // as many rows as the manifest declares
     writeFileSync(join(dir, 'notes.md'), '# notes');
     const dry = await refreshManifest(dir, { dryRun: true });
     expect(dry).toMatchObject({ changed: true, added: ['notes.md'], removed: [], updated: ['data/points.csv'] });

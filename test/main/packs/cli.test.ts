@@ -20,6 +20,17 @@ afterEach(() => {
 const pack = (...argv: string[]) => packCommand.run(argv);
 const printed = () => out.splice(0).join('\n');
 
+/** `pack init DIR`, then data/iris.csv with `csv` declared as a dataset of `rows` rows. */
+async function labWithIris(csv: string, dataset: { rows: number; name?: string }): Promise<string> {
+  const dir = join(root, 'lab');
+  await pack('init', dir);
+  mkdirSync(join(dir, 'data'));
+  writeFileSync(join(dir, 'data', 'iris.csv'), csv);
+  const manifest = JSON.parse(readFileSync(join(dir, 'labpack.json'), 'utf8'));
+  writeFileSync(join(dir, 'labpack.json'), JSON.stringify({ ...manifest, datasets: [{ path: 'data/iris.csv', format: 'csv', ...dataset }] }));
+  return dir;
+}
+
 describe('npx mlsys-lab pack', () => {
   it('init, validate, build twice to the same hash, keygen, sign, verify', async () => {
     const dir = join(root, 'gpu-lab');
@@ -75,13 +86,17 @@ describe('npx mlsys-lab pack', () => {
     await expect(pack('validate', root, '--nope')).rejects.toThrow(/Unknown option '--nope'/);
   });
 
+  it('validate and build refuse a dataset whose rows differ from its file, naming both counts; --update leaves rows to the author', async () => {
+    const dir = await labWithIris('petal,species\n1.4,setosa\n4.7,versicolor\n5.9,virginica\n', { rows: 2 });
+    const message = 'Pack "lab": data/iris.csv has 3 rows, the manifest says 2. Correct datasets[0].rows in labpack.json';
+    await expect(pack('validate', dir, '--update')).rejects.toThrow(message);
+    await expect(pack('build', dir, '-o', join(root, 'lab.labpack'))).rejects.toThrow(message);
+    expect(existsSync(join(root, 'lab.labpack'))).toBe(false);
+    expect(JSON.parse(readFileSync(join(dir, 'labpack.json'), 'utf8')).datasets[0].rows).toBe(2);
+  });
+
   it('open imports a .labpack into the workspace without starting the app when asked', async () => {
-    const dir = join(root, 'lab');
-    await pack('init', dir);
-    mkdirSync(join(dir, 'data'));
-    writeFileSync(join(dir, 'data', 'iris.csv'), 'petal,species\n1.4,setosa\n4.7,versicolor\n');
-    const manifest = JSON.parse(readFileSync(join(dir, 'labpack.json'), 'utf8'));
-    writeFileSync(join(dir, 'labpack.json'), JSON.stringify({ ...manifest, datasets: [{ path: 'data/iris.csv', format: 'csv', rows: 2, name: 'iris' }] }));
+    const dir = await labWithIris('petal,species\n1.4,setosa\n4.7,versicolor\n', { rows: 2, name: 'iris' });
     await pack('build', dir, '-o', join(root, 'lab.labpack'));
     printed();
     expect(await openCommand.run([join(root, 'lab.labpack'), '--workspace', join(root, 'ws'), '--no-start'])).toBe(0);

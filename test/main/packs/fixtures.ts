@@ -76,7 +76,8 @@ export function manifestFor(spec: PackSpec = {}): { manifest: Record<string, unk
     author: 'Test Author',
     licence: 'CC-BY-4.0',
     notebooks,
-    datasets: files['data/points.csv'] ? [{ path: 'data/points.csv', format: 'csv', rows: 2 }] : [],
+    // rows as the file has them: the lines under the header
+    datasets: files['data/points.csv'] ? [{ path: 'data/points.csv', format: 'csv', rows: Buffer.from(files['data/points.csv']).toString().split('\n').filter((l) => l.trim()).length - 1 }] : [],
     app: '>=0.1.0',
     files: Object.fromEntries(Object.entries(files).map(([p, c]) => [p, sha256(c)])),
     ...spec.manifest,

@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { deflateRawSync } from 'node:zlib';
+import { deflateRawSync, gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PackError, type PackErrorCode } from '../../../main/packs/errors';
 import { DEFAULT_LIMITS, type PackLimits } from '../../../main/packs/limits';
@@ -182,6 +182,25 @@ describe('a hostile pack folder is refused too', () => {
     writeFileSync(join(dir, 'data', 'points.csv'), 'x,y\n9,9\n');
     await expectRefused(dir, 'E_PACK_INTEGRITY', /data\/points\.csv: SHA-256 is [0-9a-f]{64}, but labpack\.json says/);
     expect(sha256('x')).toHaveLength(64);
+  });
+
+  it('a dataset with other rows than its manifest declares', async () => {
+    const files = { 'demo-lab.ipynb': notebook('x'), 'data/points.csv': 'x,y\n1,2\n3,4\n5,6\n' };
+    await expectRefused(packZip({ files, manifest: { datasets: [{ path: 'data/points.csv', format: 'csv', rows: 2 }] } }), 'E_PACK_INTEGRITY', /^Pack "demo-lab": data\/points\.csv has 3 rows, the manifest says 2\. Correct datasets\[0\]\.rows in labpack\.json/);
+    // as a folder too, and a quoted newline is not a row
+    const quoted = { 'demo-lab.ipynb': notebook('x'), 'data/points.csv': 'x,note\n1,"two\nlines"\n' };
+    await expectRefused(writePackFolder(join(root, 'in', 'quoted'), { files: quoted, manifest: { datasets: [{ path: 'data/points.csv', format: 'csv', rows: 2 }] } }), 'E_PACK_INTEGRITY', /data\/points\.csv has 1 row, the manifest says 2/);
+  });
+
+  it('a gzipped dataset that inflates past the pack limit, or is not gzip at all', async () => {
+    // 24 MiB of one-digit rows gzip to ~25 KiB: small in the archive, a bomb once counted
+    const bomb = gzipSync(Buffer.from('1\n'.repeat(12 * 1024 * 1024)), { level: 9 });
+    expect(bomb.length).toBeLessThan(64 * 1024);
+    const limits = { ...DEFAULT_LIMITS, maxTotalBytes: 8 * 1024 * 1024 };
+    const big = { 'demo-lab.ipynb': notebook('x'), 'data/digits.csv.gz': bomb };
+    await expectRefused(packZip({ files: big, manifest: { datasets: [{ path: 'data/digits.csv.gz', format: 'csv', rows: 12 * 1024 * 1024 - 1 }] } }), 'E_PACK_TOO_LARGE', /hostile\.labpack:data\/digits\.csv\.gz inflates to more than 8 MiB, the limit for a pack/, limits);
+    const broken = { 'demo-lab.ipynb': notebook('x'), 'data/digits.csv.gz': Buffer.concat([bomb.subarray(0, 10), Buffer.from('not deflate at all')]) };
+    await expectRefused(packZip({ files: broken, manifest: { datasets: [{ path: 'data/digits.csv.gz', format: 'csv', rows: 1 }] } }), 'E_PACK_CORRUPT', /data\/digits\.csv\.gz is not readable gzip/);
   });
 
   it('a deflate stream is never trusted over the limits (sanity of the fixture)', () => {
