@@ -57,7 +57,9 @@ export function loadMonaco(): Promise<MonacoApi> {
       skipLibCheck: true,
       types: [],
     });
-    ts.typescriptDefaults.setDiagnosticsOptions({ noSemanticValidation: false, noSyntaxValidation: false, diagnosticCodesToIgnore: NOTEBOOK_NORMAL });
+    // only cells that have an editor are checked: opening a 40-cell lab otherwise queued ~120
+    // diagnostics requests at once, and completions waited behind them (seconds, on two cores)
+    ts.typescriptDefaults.setDiagnosticsOptions({ noSemanticValidation: false, noSyntaxValidation: false, onlyVisible: true, diagnosticCodesToIgnore: NOTEBOOK_NORMAL });
     ts.typescriptDefaults.setEagerModelSync(true);
     registerCellCompletions(monaco);
     const standIns = addCellTypes(monaco, 'file:///mlsys-lab/cell-globals.d.ts', CELL_GLOBALS);
