@@ -110,6 +110,8 @@ export interface ResultRow {
   /** Outcome per check id; 'missing' when this submission never ran it. */
   checks: Record<string, 'passed' | 'failed' | 'missing'>;
   backend: string | null;
+  /** The seeds the attendee's lab ran with, by name (lab.seed, dataset splits). */
+  seeds: Record<string, number>;
 }
 
 export interface ResultsTable {

@@ -35,6 +35,7 @@ export async function readResultsFolder(dir: string, limits: PackLimits = DEFAUL
       total: s.checksTotal,
       checks: Object.fromEntries(checkIds.map((id) => [id, byId.get(id) ?? 'missing'])),
       backend: s.reproducibility?.backend ?? null,
+      seeds: s.reproducibility?.seeds ?? {},
     };
   });
   rows.sort((a, b) => a.attendee.localeCompare(b.attendee) || a.createdAt.localeCompare(b.createdAt));
@@ -59,8 +60,15 @@ function cell(value: string | number | null): string {
   return /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
 
+/** Seeds as one cell: `name=value` pairs by name, so equal seeds read as equal text. */
+export const seedsText = (seeds: Record<string, number>): string =>
+  Object.keys(seeds)
+    .sort()
+    .map((k) => `${k}=${seeds[k]}`)
+    .join('; ');
+
 export function resultsToCsv(table: ResultsTable): string {
-  const header = ['attendee', 'pack', 'version', 'submitted', 'passed', 'total', 'backend', 'file', ...table.checkIds];
-  const lines = [header, ...table.rows.map((r) => [r.attendee, r.packId, r.packVersion, r.createdAt, r.passed, r.total, r.backend, r.file, ...table.checkIds.map((id) => r.checks[id])])];
+  const header = ['attendee', 'pack', 'version', 'submitted', 'passed', 'total', 'backend', 'seeds', 'file', ...table.checkIds];
+  const lines = [header, ...table.rows.map((r) => [r.attendee, r.packId, r.packVersion, r.createdAt, r.passed, r.total, r.backend, seedsText(r.seeds), r.file, ...table.checkIds.map((id) => r.checks[id])])];
   return lines.map((l) => l.map(cell).join(',')).join('\r\n') + '\r\n';
 }

@@ -141,7 +141,9 @@ describe('lab packs in the library, in Chromium', () => {
     const names = notebookChecks(readFileSync(join(builtinLabsDir(), '01-software-2', 'software-2.ipynb'), 'utf8')) as string[];
     const inbox = join(files, 'hand-ins');
     mkdirSync(inbox, { recursive: true });
-    for (const [attendee, failing] of [['Ada', names[0]], ['Grace', names[1]]] as const) {
+    // Grace re-ran the split with another seed: her row says so
+    for (const [attendee, failing, split] of [['Ada', names[0], 7], ['Ben', names[0], 7], ['Grace', names[1], 8]] as const) {
+      ws.store.activity.recordEnvironment('software-2', { seeds: { 'iris split': split } });
       for (const name of names.slice(0, 3)) ws.store.runs.recordCheck({ labId: 'software-2', checkId: name, status: name === failing ? 'failed' : 'passed' });
       const file = (await ws.dispatcher.call('packs.exportSubmission', ['software-2', attendee])) as { path: string; fileName: string };
       renameSync(file.path, join(inbox, file.fileName));
@@ -153,16 +155,18 @@ describe('lab packs in the library, in Chromium', () => {
     await page.getByRole('button', { name: 'Read hand-ins' }).click();
     const rows = page.locator('.results-table tbody tr');
     await rows.first().waitFor();
-    expect(await rows.locator('th').allTextContents()).toEqual(['Ada', 'Grace']);
-    expect(await rows.locator('td.passed').allTextContents()).toEqual([`2/${names.length}`, `2/${names.length}`]);
-    expect(await page.locator('.hand-ins-status').textContent()).toMatch(/^2 hand-ins from .*, 1 skipped\.$/);
+    expect(await rows.locator('th').allTextContents()).toEqual(['Ada', 'Ben', 'Grace']);
+    expect(await rows.locator('td.passed').allTextContents()).toEqual([`2/${names.length}`, `2/${names.length}`, `2/${names.length}`]);
+    expect(await rows.locator('td.seeds').allTextContents()).toEqual(['iris split=7', 'iris split=7', 'iris split=8']);
+    expect(await rows.locator('td.seeds-differ').allTextContents()).toEqual(['iris split=8']);
+    expect(await page.locator('.hand-ins-status').textContent()).toMatch(/^3 hand-ins from .*, 1 skipped\.$/);
     expect(await page.locator('.hand-ins .problem').textContent()).toMatch(/^Skipped broken\.labsub: broken\.labsub is not a readable \.labsub \(zip\) file/);
     await page.locator('.hand-ins').screenshot({ path: 'test-results/packs-hand-ins.png' });
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
     expect(download.suggestedFilename()).toBe('results.csv');
     const csv = readFileSync((await download.path())!, 'utf8').split('\r\n');
-    expect(csv[0]).toMatch(/^attendee,pack,version,submitted,passed,total,backend,file,/);
-    expect(csv.slice(1, 3).map((l) => l.split(',')[0])).toEqual(['Ada', 'Grace']);
+    expect(csv[0]).toMatch(/^attendee,pack,version,submitted,passed,total,backend,seeds,file,/);
+    expect(csv.slice(1, 4).map((l) => [l.split(',')[0], l.split(',')[7]])).toEqual([['Ada', 'iris split=7'], ['Ben', 'iris split=7'], ['Grace', 'iris split=8']]);
     await page.getByLabel('Folder').fill(join(files, 'no-such-folder'));
     await page.getByRole('button', { name: 'Read hand-ins' }).click();
     await page.locator('.hand-ins-results [role="alert"]').filter({ hasText: 'there is no folder there' }).waitFor();

@@ -60,10 +60,19 @@ export function handInsPanel(api: LabApi): { element: HTMLElement } {
     status.textContent = `${r.rows.length} hand-in${r.rows.length === 1 ? '' : 's'} from ${r.folder}${r.problems.length ? `, ${r.problems.length} skipped` : ''}.`;
     exportBtn.hidden = r.rows.length === 0;
     const number = new Map(r.checkIds.map((id, i) => [id, i + 1]));
+    // seeds most hand-ins share; a row that ran with others is marked (a different split or init explains a different result)
+    const seedsOf = (row: (typeof r.rows)[number]) =>
+      Object.keys(row.seeds)
+        .sort()
+        .map((k) => `${k}=${row.seeds[k]}`)
+        .join('; ');
+    const counts = new Map<string, number>();
+    for (const row of r.rows) counts.set(seedsOf(row), (counts.get(seedsOf(row)) ?? 0) + 1);
+    const usual = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
     const table = h(
       'table',
       { class: 'results-table' },
-      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Attendee'), h('th', { scope: 'col' }, 'Passed'), ...r.checkIds.map((id, i) => h('th', { scope: 'col', title: id }, String(i + 1))))),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Attendee'), h('th', { scope: 'col' }, 'Passed'), ...r.checkIds.map((id, i) => h('th', { scope: 'col', title: id }, String(i + 1))), h('th', { scope: 'col' }, 'Seeds'))),
       h(
         'tbody',
         {},
@@ -74,6 +83,9 @@ export function handInsPanel(api: LabApi): { element: HTMLElement } {
             h('th', { scope: 'row', title: `${row.file} · ${row.packId} ${row.packVersion} · ${row.createdAt}` }, row.attendee),
             h('td', { class: 'passed' }, `${row.passed}/${row.total}`),
             ...r.checkIds.map((id) => h('td', { class: `check-${row.checks[id]}`, title: `${id}: ${WORD[row.checks[id]]}` }, MARK[row.checks[id]])),
+            seedsOf(row) === usual || counts.size < 2
+              ? h('td', { class: 'seeds' }, seedsOf(row))
+              : h('td', { class: 'seeds seeds-differ', title: `Other seeds than most hand-ins (${usual || 'none'})` }, seedsOf(row) || 'none'),
           ),
         ),
       ),

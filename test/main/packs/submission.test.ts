@@ -75,9 +75,10 @@ describe('hand-in without a server', () => {
     expect(table.problems[1].message).toMatch(/notebooks\/demo-lab\.ipynb does not match its SHA-256/);
 
     const csv = resultsToCsv(table);
-    expect(csv.split('\r\n')[0]).toBe('attendee,pack,version,submitted,passed,total,backend,file,check 0,check 1,check 2');
+    expect(csv.split('\r\n')[0]).toBe('attendee,pack,version,submitted,passed,total,backend,seeds,file,check 0,check 1,check 2');
+    expect(table.rows[1].seeds).toEqual({ split: 42 });
     expect(csv).toContain(`"'=HYPERLINK(""http://evil"")",demo-lab,1.0.0,`);
-    expect(csv).toMatch(/\r\nAda,demo-lab,1\.0\.0,[^,]+,2,3,wasm,ada\.labsub,passed,passed,failed\r\n/);
+    expect(csv).toMatch(/\r\nAda,demo-lab,1\.0\.0,[^,]+,2,3,wasm,split=42,ada\.labsub,passed,passed,failed\r\n/);
 
     const out: string[] = [];
     vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
