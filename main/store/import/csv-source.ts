@@ -30,7 +30,7 @@ export async function csvSource(path: string, delimiter: ',' | '\t', options: So
       return body;
     }
     const first = records[0].fields;
-    const header = options.header ?? looksLikeHeader(first, records.slice(1, SNIFF_ROWS).map((r) => r.fields));
+    const header = options.header ?? firstRecordIsHeader(records);
     const names = header ? first : first.map((_, i) => `column ${i + 1}`);
     const body = header ? records.slice(1) : records;
     width = names.length;
@@ -95,19 +95,20 @@ export async function csvSource(path: string, delimiter: ',' | '\t', options: So
 export { isRejected };
 
 /**
- * The class names of a scikit-learn dataset CSV (iris, wine, breast_cancer), whose first line is
- * "n_samples,n_features,class_0,class_1,..." and whose rows are n_features values and a class
- * index; null for any other file.
- */
-/**
  * Whether the importer reads the first record as a header (or scikit-learn's preamble) rather
  * than as a row; `records` are the file's first records (up to SNIFF_ROWS of them are looked at).
+ * The importer and a pack's row count (main/packs/dataset-rows.ts) both decide with this.
  */
 export function firstRecordIsHeader(records: readonly CsvRecord[]): boolean {
   if (!records.length) return false;
   return sklearnPreamble(records) !== null || looksLikeHeader(records[0].fields, records.slice(1, SNIFF_ROWS).map((r) => r.fields));
 }
 
+/**
+ * The class names of a scikit-learn dataset CSV (iris, wine, breast_cancer), whose first line is
+ * "n_samples,n_features,class_0,class_1,..." and whose rows are n_features values and a class
+ * index; null for any other file.
+ */
 function sklearnPreamble(records: readonly CsvRecord[]): string[] | null {
   if (records.length < 2) return null;
   const [n, f, ...names] = records[0].fields;
